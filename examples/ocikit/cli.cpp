@@ -1,0 +1,132 @@
+#include "cli.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+namespace ocikit::cli {
+
+void add_format_option(CLI::App& cmd, output_format& target, output_format def) {
+  target = def;
+  const std::map<std::string, output_format> names{{"json", output_format::json},
+                                                   {"text", output_format::text}};
+  cmd.add_option("--format", target,
+                 std::string("output format: json (one object per input) or text (default: ") +
+                     (def == output_format::json ? "json" : "text") + ")")
+      ->transform(CLI::CheckedTransformer(names, CLI::ignore_case));
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  constexpr char hex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+      ++i;
+    } else if (c < 0x20) {
+      switch (c) {
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 0xf];
+      }
+      ++i;
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+    } else {
+      // Copy a well-formed UTF-8 sequence; escape each byte of anything else.
+      std::size_t len = (c >= 0xc2 && c <= 0xdf) ? 2 : (c >= 0xe0 && c <= 0xef) ? 3
+                        : (c >= 0xf0 && c <= 0xf4) ? 4 : 0;
+      bool ok = len != 0 && i + len <= s.size();
+      for (std::size_t k = 1; ok && k < len; ++k) {
+        ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
+      }
+      if (ok && len == 3) {
+        const auto c1 = static_cast<unsigned char>(s[i + 1]);
+        ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
+      } else if (ok && len == 4) {
+        const auto c1 = static_cast<unsigned char>(s[i + 1]);
+        ok = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
+      }
+      if (ok) {
+        out.append(s.substr(i, len));
+        i += len;
+      } else {
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 0xf];
+        ++i;
+      }
+    }
+  }
+  out += '"';
+}
+
+void write_out(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }
+
+void write_err(std::string_view s) {
+  std::fwrite(s.data(), 1, s.size(), stderr);
+  std::fputc('\n', stderr);
+}
+
+bool for_each_line(std::istream& in, std::size_t max_line,
+                   const std::function<void(std::string_view, bool)>& fn) {
+  std::string line;
+  line.reserve(256);
+  std::streambuf* sb = in.rdbuf();
+  bool too_long = false;
+  bool any = false;
+  for (;;) {
+    const int ch = sb->sbumpc();
+    if (ch == std::char_traits<char>::eof()) break;
+    any = true;
+    if (ch == '\n') {
+      fn(line, too_long);
+      line.clear();
+      too_long = false;
+      any = false;
+      continue;
+    }
+    if (line.size() < max_line) {
+      line.push_back(static_cast<char>(ch));
+    } else {
+      too_long = true;
+    }
+  }
+  if (any) fn(line, too_long);
+  return !in.bad();
+}
+
+progress::progress(std::string label, std::uint64_t total)
+    : label_(std::move(label)), total_(total),
+      enabled_(total >= (64U << 20) && ::isatty(STDERR_FILENO) == 1) {}
+
+progress::~progress() {
+  if (enabled_) std::fputs("\r\033[K", stderr);
+}
+
+void progress::update(std::uint64_t done) {
+  if (!enabled_ || total_ == 0) return;
+  if (done - last_shown_ < total_ / 200 && done != total_) return;
+  last_shown_ = done;
+  const int width = 30;
+  const auto filled = static_cast<int>(static_cast<double>(done) / static_cast<double>(total_) * width);
+  std::string bar(static_cast<std::size_t>(filled), '#');
+  bar.resize(width, '.');
+  std::fprintf(stderr, "\r%s [%s] %3d%%", label_.c_str(), bar.c_str(),
+               static_cast<int>(done * 100 / total_));
+  std::fflush(stderr);
+}
+
+}  // namespace ocikit::cli

@@ -1,0 +1,63 @@
+// Shared plumbing of the `ocikit` command-line tool: output formats, exit codes, JSON writing,
+// streaming line input and the progress bar. Each noun lives in its own file and registers its
+// verbs with register_<noun>().
+#ifndef OCIKIT_EXAMPLES_CLI_HPP
+#define OCIKIT_EXAMPLES_CLI_HPP
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <istream>
+#include <string>
+#include <string_view>
+
+namespace ocikit::cli {
+
+/// Exit codes of every verb: 0 all good, 1 some input invalid, 2 usage or I/O error.
+enum exit_status : int { exit_ok = 0, exit_invalid = 1, exit_usage = 2 };
+
+enum class output_format { json, text };
+
+/// Adds `--format json|text` with the verb's default.
+void add_format_option(CLI::App& cmd, output_format& target, output_format def);
+
+/// Appends `s` as a JSON string literal (quotes included), escaping as RFC 8259 requires; bytes
+/// that are not valid UTF-8 are written as \u00XX so the output stays valid JSON.
+void append_json_string(std::string& out, std::string_view s);
+
+/// Writes `s` to stdout (buffered; flushed at exit).
+void write_out(std::string_view s);
+/// Writes a diagnostic line to stderr.
+void write_err(std::string_view s);
+
+/// Calls `fn(line, line_number)` for every line of `in` ('\n' separated, a trailing '\r' kept as
+/// input), in constant memory: a line longer than `max_line` bytes is passed truncated with
+/// `too_long` set and the rest of it is skipped. Returns false on a read error.
+bool for_each_line(std::istream& in, std::size_t max_line,
+                   const std::function<void(std::string_view line, bool too_long)>& fn);
+
+/// A progress bar on stderr, shown only when stderr is a terminal and the work is large.
+class progress {
+ public:
+  progress(std::string label, std::uint64_t total);
+  ~progress();
+  progress(const progress&) = delete;
+  progress& operator=(const progress&) = delete;
+  void update(std::uint64_t done);
+  [[nodiscard]] bool enabled() const noexcept { return enabled_; }
+
+ private:
+  std::string label_;
+  std::uint64_t total_;
+  std::uint64_t last_shown_ = 0;
+  bool enabled_ = false;
+};
+
+// One register function per noun; each sets `status` when its verb runs.
+void register_ref(CLI::App& app, int& status);
+void register_digest(CLI::App& app, int& status);
+
+}  // namespace ocikit::cli
+
+#endif  // OCIKIT_EXAMPLES_CLI_HPP

@@ -1,0 +1,262 @@
+// Internals of reference parsing: the strict core (grammar match + limits + digest checks) that
+// every mode runs, and the diagnosis that turns a failed match into a precise error.
+// Nobody outside ocikit names anything here.
+#ifndef OCIKIT_DETAIL_REFERENCE_PARSER_HPP
+#define OCIKIT_DETAIL_REFERENCE_PARSER_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <tao/pegtl.hpp>
+
+#include "ocikit/digest.hpp"
+#include "ocikit/error.hpp"
+#include "ocikit/grammar/reference.hpp"
+
+namespace ocikit::detail {
+
+/// Where the parts of a reference sit in its text. Offsets are 32-bit: inputs of 4 GiB or more
+/// are refused before matching.
+struct ref_offsets {
+  std::uint32_t domain_end = 0;    ///< domain = [0, domain_end); has_domain says if there is one
+  std::uint32_t path_begin = 0;    ///< path = [path_begin, path_end); name = [0, path_end)
+  std::uint32_t path_end = 0;
+  std::uint32_t tag_end = 0;       ///< tag = [path_end + 1, tag_end) when has_tag
+  std::uint32_t digest_begin = 0;  ///< digest = [digest_begin, size) when has_digest
+  std::uint32_t size = 0;
+  bool has_domain = false;
+  bool has_tag = false;
+  bool has_digest = false;
+  bool named = true;  ///< false for a digest-only reference (parse_any of a digest or image ID)
+};
+
+inline constexpr std::size_t max_path_length = 255;
+inline constexpr std::size_t max_tag_length = 128;
+inline constexpr std::size_t max_input_length = 0xffffffffU;
+
+using ref_input =
+    tao::pegtl::memory_input<tao::pegtl::tracking_mode::lazy, tao::pegtl::eol::lf_crlf, const char*>;
+
+struct ref_state {
+  const char* base;
+  ref_offsets* out;
+  [[nodiscard]] std::uint32_t at(const char* p) const noexcept {
+    return static_cast<std::uint32_t>(p - base);
+  }
+};
+
+// Actions record part boundaries. domain_prefix fires only when "domain /" matched as a whole.
+template <class Rule>
+struct ref_action : tao::pegtl::nothing<Rule> {};
+
+template <>
+struct ref_action<grammar::domain_prefix> {
+  template <class ActionInput>
+  static void apply(const ActionInput& in, ref_state& s) noexcept {
+    s.out->has_domain = true;
+    s.out->domain_end = s.at(in.end()) - 1;
+  }
+};
+template <>
+struct ref_action<grammar::path> {
+  template <class ActionInput>
+  static void apply(const ActionInput& in, ref_state& s) noexcept {
+    s.out->path_begin = s.at(in.begin());
+    s.out->path_end = s.at(in.end());
+  }
+};
+template <>
+struct ref_action<grammar::tag> {
+  template <class ActionInput>
+  static void apply(const ActionInput& in, ref_state& s) noexcept {
+    s.out->has_tag = true;
+    s.out->tag_end = s.at(in.end());
+  }
+};
+template <>
+struct ref_action<grammar::reference_digest> {
+  template <class ActionInput>
+  static void apply(const ActionInput& in, ref_state& s) noexcept {
+    s.out->has_digest = true;
+    s.out->digest_begin = s.at(in.begin());
+  }
+};
+
+/// True when the whole of `t` matches grammar::reference (no limits, no digest semantics).
+inline bool matches_reference_grammar(std::string_view t) noexcept {
+  ref_input in(t.data(), t.data() + t.size(), "");
+  return tao::pegtl::parse<grammar::reference_only>(in);
+}
+
+/// The strict core: grammar, then the 255-byte path limit, then go-digest's checks.
+/// Returns errc::ok, errc::reference_invalid_format for "the grammar did not match" (the caller
+/// diagnoses it), errc::reference_name_too_long, or a digest code. Never allocates.
+inline errc strict_core(std::string_view t, algorithm_set accepted, ref_offsets& o) noexcept {
+  o = ref_offsets{};
+  if (OCIKIT_UNLIKELY(t.size() >= max_input_length)) return errc::reference_invalid_format;
+  o.size = static_cast<std::uint32_t>(t.size());
+  ref_input in(t.data(), t.data() + t.size(), "");
+  ref_state st{t.data(), &o};
+  if (!tao::pegtl::parse<grammar::reference_only, ref_action>(in, st)) {
+    return errc::reference_invalid_format;
+  }
+  if (!o.has_tag) o.tag_end = o.path_end;
+  if (!o.has_digest) o.digest_begin = o.size;
+  if (o.path_end - o.path_begin > max_path_length) return errc::reference_name_too_long;
+  if (o.has_digest) {
+    const auto c = check_digest(t.substr(o.digest_begin), accepted);
+    if (c.code != errc::ok) return c.code;
+  }
+  return errc::ok;
+}
+
+// ---- diagnosis of a failed match (error path only) -------------------------------------------
+
+/// Which error a failure inside a rule means; errc::ok for rules that do not name one.
+template <class Rule>
+inline constexpr errc rule_error = errc::ok;
+template <>
+inline constexpr errc rule_error<grammar::domain> = errc::reference_invalid_domain;
+template <>
+inline constexpr errc rule_error<grammar::port> = errc::reference_invalid_port;
+template <>
+inline constexpr errc rule_error<grammar::path_component> = errc::reference_invalid_path;
+template <>
+inline constexpr errc rule_error<grammar::tag> = errc::reference_invalid_tag;
+template <>
+inline constexpr errc rule_error<grammar::reference_digest> = errc::reference_invalid_digest;
+
+/// Records the furthest position any rule failed at, and the innermost named rule active there.
+struct furthest_failure {
+  struct frame {
+    errc code;
+    const char* start;
+  };
+  const char* base = nullptr;
+  const char* furthest = nullptr;
+  errc code = errc::ok;
+  const char* rule_start = nullptr;
+  std::array<frame, 8> stack{};
+  std::size_t depth = 0;
+
+  void fail_at(const char* p) noexcept {
+    const errc here = depth > 0 ? stack[depth - 1].code : errc::ok;
+    // A failure further right wins. At the same position a later attempt wins only over a domain
+    // attempt: a domain exists only when a '/' follows it, so the path reading is the better one.
+    if (furthest == nullptr || p > furthest ||
+        (p == furthest && code == errc::reference_invalid_domain && here != code)) {
+      furthest = p;
+      code = here;
+      rule_start = depth > 0 ? stack[depth - 1].start : base;
+    }
+  }
+};
+
+/// Rules built on grammar::run (they report their own failure positions).
+template <class Rule>
+inline constexpr bool is_run = requires(const char* p) {
+  Rule::failure_position(p, p);
+  Rule::stop_position(p, p);
+};
+
+template <class Rule>
+struct diagnose_control : tao::pegtl::normal<Rule> {
+  // Runs are atomic rules; the diagnosis needs the control hooks for them too.
+  static constexpr bool enable = true;
+
+  template <class ParseInput>
+  static void start(const ParseInput& in, furthest_failure& f) noexcept {
+    if constexpr (rule_error<Rule> != errc::ok) {
+      if (f.depth < f.stack.size()) f.stack[f.depth] = {rule_error<Rule>, in.current()};
+      ++f.depth;
+    }
+  }
+  template <class ParseInput>
+  static void success(const ParseInput& in, furthest_failure& f) noexcept {
+    // A run stops at a byte its table rejected: a failure point, as for PEGTL's star<>.
+    if constexpr (is_run<Rule>) f.fail_at(in.current());
+    if constexpr (rule_error<Rule> != errc::ok) --f.depth;
+  }
+  template <class ParseInput>
+  static void failure(const ParseInput& in, furthest_failure& f) noexcept {
+    if constexpr (is_run<Rule>) {
+      f.fail_at(Rule::failure_position(in.current(), in.end()));
+    } else {
+      f.fail_at(in.current());
+    }
+    if constexpr (rule_error<Rule> != errc::ok) --f.depth;
+  }
+};
+
+constexpr bool is_upper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
+constexpr char to_lower(char c) noexcept {
+  return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+constexpr bool has_uppercase(std::string_view t) noexcept {
+  for (char c : t) {
+    if (is_upper(c)) return true;
+  }
+  return false;
+}
+
+/// True when the ASCII-lowercased `t` matches the grammar (Go: ErrNameContainsUppercase).
+inline bool lowercase_matches(std::string_view t) {
+  std::array<char, 512> small{};
+  std::string big;
+  char* p = small.data();
+  if (t.size() > small.size()) {
+    big.resize(t.size());
+    p = big.data();
+  }
+  for (std::size_t i = 0; i < t.size(); ++i) p[i] = to_lower(t[i]);
+  return matches_reference_grammar(std::string_view(p, t.size()));
+}
+
+/// The precise error for a strict_core result other than ok.
+inline error strict_error(std::string_view t, algorithm_set accepted, errc code,
+                          const ref_offsets& o) {
+  if (code == errc::reference_name_too_long) {
+    return error(code, o.path_begin + max_path_length,
+                 std::to_string(o.path_end - o.path_begin));
+  }
+  if (code != errc::reference_invalid_format) {  // a digest check failed
+    const std::string_view d = t.substr(o.digest_begin);
+    return make_digest_error(d, check_digest(d, accepted), accepted).shifted(o.digest_begin);
+  }
+  if (t.empty()) return error(errc::reference_empty, 0);
+  if (t.size() >= max_input_length) {
+    return error(errc::reference_invalid_format, max_input_length, t[max_input_length]);
+  }
+  furthest_failure f;
+  f.base = t.data();
+  {
+    ref_input in(t.data(), t.data() + t.size(), "");
+    (void)tao::pegtl::parse<grammar::reference_only, tao::pegtl::nothing, diagnose_control>(in, f);
+  }
+  const auto at = static_cast<std::size_t>((f.furthest ? f.furthest : t.data()) - t.data());
+  if (has_uppercase(t) && lowercase_matches(t)) {
+    std::size_t u = at;
+    if (u >= t.size() || !is_upper(t[u])) {
+      u = 0;
+      while (u < t.size() && !is_upper(t[u])) ++u;
+    }
+    return error(errc::reference_uppercase, u, t[u]);
+  }
+  errc c = f.code == errc::ok ? errc::reference_invalid_format : f.code;
+  if (c == errc::reference_invalid_tag && f.rule_start &&
+      static_cast<std::size_t>(f.furthest - f.rule_start) >= max_tag_length &&
+      at < t.size() && grammar::chars::tag_rest(t[at])) {
+    c = errc::reference_tag_too_long;
+  }
+  if (at >= t.size()) {
+    return error(c == errc::reference_invalid_format ? errc::reference_unexpected_end : c, at);
+  }
+  return error(c, at, t[at]);
+}
+
+}  // namespace ocikit::detail
+
+#endif  // OCIKIT_DETAIL_REFERENCE_PARSER_HPP

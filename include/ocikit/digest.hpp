@@ -1,0 +1,345 @@
+// Content digests: `algorithm ":" encoded` (OCI image-spec "Digests", go-digest).
+//
+//   ocikit::digest_view  — non-owning, views the caller's buffer (no allocation)
+//   ocikit::digest       — owning (one string)
+//   ocikit::parse_digest(sv, accepted)          -> result<digest_view>
+//   ocikit::is_valid_digest(sv, accepted)       == parse_digest(sv, accepted).has_value()
+//
+// Checks, in go-digest's order (it decides which error is reported):
+//   1. no ':' / empty algorithm / empty encoded part              -> digest_invalid_format
+//   2. algorithm not accepted: digest_unsupported if the whole text matches the OCI grammar
+//      (grammar/digest.hpp), else digest_invalid_format
+//   3. wrong length for the algorithm (checked before characters) -> digest_invalid_length
+//   4. a character outside [a-f0-9]                               -> digest_invalid_format
+// Registered algorithms: sha256 (64 hex), sha384 (96), sha512 (128); blake3 (64) is known for
+// validation but off by default and never hashed. The accepted set is chosen per call.
+//
+// Example:
+//   auto d = ocikit::parse_digest("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+//   d->algorithm() == "sha256"; d->encoded().size() == 64;
+#ifndef OCIKIT_DIGEST_HPP
+#define OCIKIT_DIGEST_HPP
+
+#include <array>
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "ocikit/error.hpp"
+#include "ocikit/grammar/chars.hpp"
+#include "ocikit/grammar/digest.hpp"
+
+namespace ocikit {
+
+/// The digest algorithms ocikit knows by name.
+enum class digest_algorithm : std::uint8_t { sha256 = 0, sha384 = 1, sha512 = 2, blake3 = 3 };
+
+namespace detail {
+struct algorithm_info {
+  std::string_view name;
+  std::size_t hex_size;
+};
+inline constexpr std::array<algorithm_info, 4> algorithms{{
+    {"sha256", 64},
+    {"sha384", 96},
+    {"sha512", 128},
+    {"blake3", 64},
+}};
+}  // namespace detail
+
+/// "sha256", "sha384", "sha512", "blake3".
+constexpr std::string_view to_string(digest_algorithm a) noexcept {
+  return detail::algorithms[static_cast<std::size_t>(a)].name;
+}
+/// Number of hex digits of the algorithm's encoded part (64 for sha256).
+constexpr std::size_t encoded_size(digest_algorithm a) noexcept {
+  return detail::algorithms[static_cast<std::size_t>(a)].hex_size;
+}
+/// The algorithm of a name, exactly (case-sensitive), if ocikit knows it.
+constexpr std::optional<digest_algorithm> algorithm_from_name(std::string_view name) noexcept {
+  for (std::size_t i = 0; i < detail::algorithms.size(); ++i) {
+    if (detail::algorithms[i].name == name) return static_cast<digest_algorithm>(i);
+  }
+  return std::nullopt;
+}
+
+/// A set of accepted algorithms (a bit set). Default: sha256, sha384, sha512.
+class algorithm_set {
+ public:
+  constexpr algorithm_set() noexcept = default;
+  constexpr algorithm_set(std::initializer_list<digest_algorithm> list) noexcept {
+    for (auto a : list) bits_ |= bit(a);
+  }
+  /// sha256 + sha384 + sha512: what go-digest validates when those hashes are linked in.
+  static constexpr algorithm_set defaults() noexcept {
+    return {digest_algorithm::sha256, digest_algorithm::sha384, digest_algorithm::sha512};
+  }
+  /// Every algorithm ocikit knows, blake3 included.
+  static constexpr algorithm_set all() noexcept {
+    return {digest_algorithm::sha256, digest_algorithm::sha384, digest_algorithm::sha512,
+            digest_algorithm::blake3};
+  }
+  [[nodiscard]] constexpr bool contains(digest_algorithm a) const noexcept {
+    return (bits_ & bit(a)) != 0;
+  }
+  [[nodiscard]] constexpr bool empty() const noexcept { return bits_ == 0; }
+  constexpr algorithm_set& insert(digest_algorithm a) noexcept {
+    bits_ |= bit(a);
+    return *this;
+  }
+  /// The accepted algorithm named `name`, if any.
+  [[nodiscard]] constexpr std::optional<digest_algorithm> find(std::string_view name) const noexcept {
+    auto a = algorithm_from_name(name);
+    if (a && contains(*a)) return a;
+    return std::nullopt;
+  }
+  friend constexpr bool operator==(algorithm_set, algorithm_set) noexcept = default;
+
+  /// Parses a comma-separated list such as "sha256,sha512" (the CLI's --algorithms).
+  static result<algorithm_set> parse(std::string_view list) {
+    algorithm_set s;
+    std::size_t pos = 0;
+    while (pos <= list.size()) {
+      const std::size_t comma = std::min(list.find(',', pos), list.size());
+      const std::string_view name = list.substr(pos, comma - pos);
+      const auto a = algorithm_from_name(name);
+      if (!a) {
+        return error(errc::digest_unsupported, pos, std::string(name));
+      }
+      s.insert(*a);
+      pos = comma + 1;
+    }
+    return s;
+  }
+
+ private:
+  static constexpr std::uint8_t bit(digest_algorithm a) noexcept {
+    return static_cast<std::uint8_t>(1U << static_cast<unsigned>(a));
+  }
+  std::uint8_t bits_ = 0;
+};
+
+namespace detail {
+
+// Shared accessors of digest_view and digest over `text()` and the colon position.
+template <class Derived>
+class digest_accessors {
+ public:
+  /// "sha256"
+  [[nodiscard]] constexpr std::string_view algorithm() const noexcept {
+    return self().text().substr(0, self().colon());
+  }
+  /// The part after ':' (the hex digits for registered algorithms).
+  [[nodiscard]] constexpr std::string_view encoded() const noexcept {
+    return self().text().substr(self().colon() + 1);
+  }
+  /// "sha256:…", exactly as parsed.
+  [[nodiscard]] constexpr std::string_view string() const noexcept { return self().text(); }
+  /// The algorithm as an enum, when ocikit knows it (an unknown but well-formed one gives none).
+  [[nodiscard]] constexpr std::optional<digest_algorithm> known_algorithm() const noexcept {
+    return algorithm_from_name(algorithm());
+  }
+  /// "sha256-<hex>": the referrers fallback tag form (`<alg>-<encoded>`).
+  [[nodiscard]] std::string tag_form() const {
+    std::string s(self().text());
+    s[self().colon()] = '-';
+    return s;
+  }
+
+ private:
+  constexpr const Derived& self() const noexcept { return static_cast<const Derived&>(*this); }
+};
+
+struct digest_check {
+  errc code = errc::ok;
+  std::size_t offset = 0;
+  std::size_t colon = 0;
+};
+
+/// True when `s` matches the OCI digest grammar as a whole.
+inline bool matches_oci_grammar(std::string_view s) noexcept {
+  tao::pegtl::memory_input<tao::pegtl::tracking_mode::lazy, tao::pegtl::eol::lf_crlf, const char*>
+      in(s.data(), s.data() + s.size(), "");
+  return tao::pegtl::parse<grammar::digest_only>(in);
+}
+
+/// First offset at which `s` stops matching the OCI digest grammar, and which part failed.
+inline digest_check locate_oci_grammar_error(std::string_view s, std::size_t colon) noexcept {
+  // algorithm := [a-z0-9]+ ([+._-][a-z0-9]+)*  — a separator must sit between two components.
+  for (std::size_t i = 0; i < colon; ++i) {
+    const char c = s[i];
+    if (grammar::chars::oci_algorithm(c)) continue;
+    if (grammar::chars::oci_algorithm_separator(c) && i > 0 && i + 1 < colon &&
+        grammar::chars::oci_algorithm(s[i - 1]) && grammar::chars::oci_algorithm(s[i + 1])) {
+      continue;
+    }
+    return {errc::digest_invalid_algorithm, i, colon};
+  }
+  for (std::size_t i = colon + 1; i < s.size(); ++i) {
+    if (!grammar::chars::oci_encoded(s[i])) return {errc::digest_invalid_encoded, i, colon};
+  }
+  return {errc::ok, 0, colon};
+}
+
+/// The digest checks of go-digest's Parse, in its order. No allocation.
+inline digest_check check_digest(std::string_view s, algorithm_set accepted) noexcept {
+  if (s.empty()) return {errc::digest_empty, 0, 0};
+  const std::size_t colon = s.find(':');
+  if (colon == std::string_view::npos) return {errc::digest_missing_separator, s.size(), 0};
+  if (colon == 0) return {errc::digest_empty_algorithm, 0, 0};
+  if (colon + 1 == s.size()) return {errc::digest_empty_encoded, s.size(), colon};
+  const auto alg = accepted.find(s.substr(0, colon));
+  if (!alg) {
+    if (matches_oci_grammar(s)) return {errc::digest_unsupported, 0, colon};
+    auto where = locate_oci_grammar_error(s, colon);
+    if (where.code == errc::ok) where = {errc::digest_invalid_encoded, colon, colon};
+    return where;
+  }
+  const std::string_view enc = s.substr(colon + 1);
+  if (enc.size() != encoded_size(*alg)) return {errc::digest_invalid_length, colon + 1, colon};
+  for (std::size_t i = 0; i < enc.size(); ++i) {
+    if (!grammar::chars::lower_hex(enc[i])) return {errc::digest_invalid_hex, colon + 1 + i, colon};
+  }
+  return {errc::ok, 0, colon};
+}
+
+/// The error for a failed check (builds the detail text; only on the error path).
+inline error make_digest_error(std::string_view s, const digest_check& c, algorithm_set accepted) {
+  switch (c.code) {
+    case errc::digest_unsupported:
+      return error(c.code, 0, std::string(s.substr(0, c.colon)));
+    case errc::digest_invalid_length: {
+      const auto alg = accepted.find(s.substr(0, c.colon));
+      const std::size_t want = alg ? encoded_size(*alg) : 0;
+      return error(c.code, c.offset,
+                   std::string(s.substr(0, c.colon)) + " digests have " + std::to_string(want) +
+                       " hex digits, this one has " + std::to_string(s.size() - c.colon - 1));
+    }
+    case errc::digest_missing_separator:
+    case errc::digest_empty:
+    case errc::digest_empty_algorithm:
+    case errc::digest_empty_encoded:
+      return error(c.code, c.offset);
+    default:
+      return error(c.code, c.offset, s[c.offset]);
+  }
+}
+
+}  // namespace detail
+
+/// A digest that views the caller's buffer. Valid only while that buffer lives.
+class digest_view : public detail::digest_accessors<digest_view> {
+ public:
+  constexpr digest_view() noexcept = default;
+  [[nodiscard]] constexpr std::string_view text() const noexcept { return text_; }
+  [[nodiscard]] constexpr std::size_t colon() const noexcept { return colon_; }
+  [[nodiscard]] constexpr bool empty() const noexcept { return text_.empty(); }
+
+  friend constexpr bool operator==(digest_view a, digest_view b) noexcept {
+    return a.text_ == b.text_;
+  }
+  friend constexpr auto operator<=>(digest_view a, digest_view b) noexcept {
+    return a.text_ <=> b.text_;
+  }
+
+  /// Trusted construction from text already checked (`colon` is the position of ':').
+  static constexpr digest_view unchecked(std::string_view text, std::size_t colon) noexcept {
+    digest_view v;
+    v.text_ = text;
+    v.colon_ = static_cast<std::uint32_t>(colon);
+    return v;
+  }
+
+ private:
+  std::string_view text_;
+  std::uint32_t colon_ = 0;
+};
+
+/// Parses and validates a digest (see the checks at the top of this file).
+inline result<digest_view> parse_digest(std::string_view s,
+                                        algorithm_set accepted = algorithm_set::defaults()) {
+  const auto c = detail::check_digest(s, accepted);
+  if (OCIKIT_UNLIKELY(c.code != errc::ok)) return detail::make_digest_error(s, c, accepted);
+  return digest_view::unchecked(s, c.colon);
+}
+
+/// == parse_digest(s, accepted).has_value(), without building an error.
+inline bool is_valid_digest(std::string_view s,
+                            algorithm_set accepted = algorithm_set::defaults()) noexcept {
+  return detail::check_digest(s, accepted).code == errc::ok;
+}
+
+/// Parses a digest for content addressing in documents: every algorithm ocikit knows
+/// (blake3 included) must be exactly right; a digest of an algorithm ocikit does not know that
+/// matches the OCI grammar is accepted as "unverifiable" (`known_algorithm()` is empty) — the
+/// manifest validator reports that as a warning.
+inline result<digest_view> parse_digest_lenient(std::string_view s) {
+  const auto c = detail::check_digest(s, algorithm_set::all());
+  if (c.code == errc::ok || c.code == errc::digest_unsupported) {
+    return digest_view::unchecked(s, c.colon);
+  }
+  return detail::make_digest_error(s, c, algorithm_set::all());
+}
+
+/// An owning digest.
+class digest : public detail::digest_accessors<digest> {
+ public:
+  digest() = default;
+  /// Copies a parsed view.
+  explicit digest(digest_view v) : text_(v.text()), colon_(static_cast<std::uint32_t>(v.colon())) {}
+
+  /// Parses and validates (same rules as parse_digest).
+  static result<digest> parse(std::string_view s,
+                              algorithm_set accepted = algorithm_set::defaults()) {
+    auto v = parse_digest(s, accepted);
+    if (!v) return v.error();
+    return digest(*v);
+  }
+  /// The digest of raw hash bytes, hex-encoded: from_bytes(sha256, 32 bytes) -> "sha256:<64 hex>".
+  static digest from_bytes(digest_algorithm a, std::span<const unsigned char> bytes) {
+    constexpr char hex[] = "0123456789abcdef";
+    const std::string_view name = to_string(a);
+    digest d;
+    d.text_.resize(name.size() + 1 + bytes.size() * 2);
+    char* out = d.text_.data();
+    for (char c : name) *out++ = c;
+    *out++ = ':';
+    for (unsigned char b : bytes) {
+      *out++ = hex[b >> 4];
+      *out++ = hex[b & 0xf];
+    }
+    d.colon_ = static_cast<std::uint32_t>(name.size());
+    return d;
+  }
+
+  [[nodiscard]] std::string_view text() const noexcept { return text_; }
+  [[nodiscard]] std::size_t colon() const noexcept { return colon_; }
+  [[nodiscard]] bool empty() const noexcept { return text_.empty(); }
+  [[nodiscard]] digest_view view() const noexcept { return digest_view::unchecked(text_, colon_); }
+  operator digest_view() const noexcept { return view(); }  // NOLINT(google-explicit-constructor)
+  [[nodiscard]] const std::string& str() const noexcept { return text_; }
+
+  friend bool operator==(const digest& a, const digest& b) noexcept { return a.text_ == b.text_; }
+  friend auto operator<=>(const digest& a, const digest& b) noexcept { return a.text_ <=> b.text_; }
+  friend bool operator==(const digest& a, std::string_view b) noexcept { return a.text_ == b; }
+
+ private:
+  std::string text_;
+  std::uint32_t colon_ = 0;
+};
+
+}  // namespace ocikit
+
+template <>
+struct std::hash<ocikit::digest> {
+  std::size_t operator()(const ocikit::digest& d) const noexcept {
+    return std::hash<std::string_view>{}(d.text());
+  }
+};
+
+#endif  // OCIKIT_DIGEST_HPP

@@ -1,0 +1,557 @@
+// Image references: `[domain/]path[:tag][@digest]` (Docker's distribution/reference v0.6,
+// shared/spec/reference.md).
+//
+//   ocikit::parse_reference(sv)    strict            (Go: Parse)
+//   ocikit::parse_normalized(sv)   Docker rules      (Go: ParseNormalizedNamed)
+//   ocikit::parse_canonical(sv)    fully qualified   (Go: ParseNamed)
+//   ocikit::parse_any(sv)          IDs and digests   (Go: ParseAnyReference)
+//   ocikit::parse_docker(sv)       default tag       (Go: ParseDockerRef)
+// each -> result<reference_view>; ocikit::reference is the owning type.
+//
+// Example:
+//   auto r = ocikit::parse_normalized("ubuntu:24.04");
+//   r->domain() == "docker.io"; r->path() == "library/ubuntu"; r->tag() == "24.04";
+//   r->string() == "docker.io/library/ubuntu:24.04"; r->familiar_string() == "ubuntu:24.04";
+//
+// How a view holds parts that are not in the input. Strict parsing never allocates and never
+// copies: the view's parts are offsets into the caller's buffer. The normalising modes add text
+// (`docker.io/`, `library/`, `:latest`, `sha256:`) or drop a tag. Then the view writes the whole
+// normalised reference into an inline buffer it carries (`inline_capacity` bytes), so that every
+// accessor still returns one contiguous std::string_view and nothing touches the heap. That
+// buffer always suffices for a valid result: text is added only for Docker Hub, whose domain is
+// 9 bytes, and a valid remainder is bounded by the path limit (255, counted after `library/`),
+// the tag limit (128) and the longest registered digest (`sha512:` + 128) — 530 bytes at most.
+// A view that used its buffer is still cheap to copy but is no longer tied to the input's
+// lifetime; one that did not is valid only while the input lives (as std::string_view).
+#ifndef OCIKIT_REFERENCE_HPP
+#define OCIKIT_REFERENCE_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "ocikit/detail/reference_parser.hpp"
+#include "ocikit/digest.hpp"
+#include "ocikit/error.hpp"
+#include "ocikit/grammar/reference.hpp"
+
+namespace ocikit {
+
+/// The parse modes of the reference implementation.
+enum class parse_mode : std::uint8_t { strict, normalized, canonical, any, docker };
+
+/// "strict", "normalized", "canonical", "any", "docker".
+constexpr std::string_view to_string(parse_mode m) noexcept {
+  constexpr std::string_view names[] = {"strict", "normalized", "canonical", "any", "docker"};
+  return names[static_cast<std::size_t>(m)];
+}
+
+/// Docker Hub's canonical domain and the prefix of official images.
+inline constexpr std::string_view docker_hub_domain = "docker.io";
+inline constexpr std::string_view docker_hub_legacy_domain = "index.docker.io";
+inline constexpr std::string_view official_repository_prefix = "library/";
+inline constexpr std::string_view default_tag = "latest";
+
+class reference;
+
+namespace detail {
+struct reference_builder;
+
+// Accessors shared by reference_view and reference over `text()` and `offsets()`.
+template <class Derived>
+class reference_accessors {
+ public:
+  /// Registry domain with optional port ("docker.io", "localhost:5000"); empty if none.
+  [[nodiscard]] constexpr std::string_view domain() const noexcept {
+    return text().substr(0, offsets().domain_end);
+  }
+  /// Repository path ("library/ubuntu"); empty for a digest-only reference.
+  [[nodiscard]] constexpr std::string_view path() const noexcept {
+    const auto& o = offsets();
+    return text().substr(o.path_begin, o.path_end - o.path_begin);
+  }
+  /// domain "/" path, or path alone when there is no domain.
+  [[nodiscard]] constexpr std::string_view name() const noexcept {
+    return text().substr(0, offsets().path_end);
+  }
+  /// The tag without ':'; empty if none.
+  [[nodiscard]] constexpr std::string_view tag() const noexcept {
+    const auto& o = offsets();
+    return o.has_tag ? text().substr(o.path_end + 1, o.tag_end - o.path_end - 1)
+                     : std::string_view();
+  }
+  /// The digest without '@' ("sha256:…"); empty if none.
+  [[nodiscard]] constexpr std::string_view digest() const noexcept {
+    const auto& o = offsets();
+    return o.has_digest ? text().substr(o.digest_begin) : std::string_view();
+  }
+  /// The digest as a digest_view (empty when there is none).
+  [[nodiscard]] constexpr digest_view digest_value() const noexcept {
+    const auto d = digest();
+    return d.empty() ? digest_view() : digest_view::unchecked(d, d.find(':'));
+  }
+  [[nodiscard]] constexpr bool has_domain() const noexcept { return offsets().has_domain; }
+  [[nodiscard]] constexpr bool has_tag() const noexcept { return offsets().has_tag; }
+  [[nodiscard]] constexpr bool has_digest() const noexcept { return offsets().has_digest; }
+  /// False only for a digest-only reference (parse_any of an image ID or a digest).
+  [[nodiscard]] constexpr bool is_named() const noexcept { return offsets().named; }
+  /// The whole reference ("docker.io/library/ubuntu:24.04").
+  [[nodiscard]] constexpr std::string_view string() const noexcept { return text(); }
+
+  /// The name as the Docker CLI shows it: no `docker.io/`, and no `library/` when no other '/'
+  /// follows ("docker.io/library/ubuntu" -> "ubuntu", "docker.io/library/a/b" -> "library/a/b").
+  [[nodiscard]] constexpr std::string_view familiar_name() const noexcept {
+    return name().substr(familiar_skip());
+  }
+  /// The whole reference in familiar form ("ubuntu:24.04@sha256:…").
+  [[nodiscard]] constexpr std::string_view familiar_string() const noexcept {
+    return text().substr(familiar_skip());
+  }
+
+  /// A new reference with `new_tag` (replacing any tag; the digest is kept). Checks the tag.
+  [[nodiscard]] result<reference> with_tag(std::string_view new_tag) const;
+  /// A new reference with `new_digest` (replacing any digest; the tag is kept). Checks it.
+  [[nodiscard]] result<reference> with_digest(
+      std::string_view new_digest, algorithm_set accepted = algorithm_set::defaults()) const;
+  /// A new reference without its tag.
+  [[nodiscard]] result<reference> without_tag() const;
+  /// A new reference without its digest.
+  [[nodiscard]] result<reference> without_digest() const;
+
+ private:
+  constexpr std::string_view text() const noexcept {
+    return static_cast<const Derived&>(*this).text();
+  }
+  constexpr const ref_offsets& offsets() const noexcept {
+    return static_cast<const Derived&>(*this).offsets();
+  }
+  constexpr std::size_t familiar_skip() const noexcept {
+    if (!offsets().named || domain() != docker_hub_domain) return 0;
+    const std::size_t skip = docker_hub_domain.size() + 1;
+    const std::string_view p = path();
+    if (p.starts_with(official_repository_prefix) &&
+        p.find('/', official_repository_prefix.size()) == std::string_view::npos) {
+      return skip + official_repository_prefix.size();
+    }
+    return skip;
+  }
+};
+
+}  // namespace detail
+
+/// A parsed reference that views the input (or, after normalisation, its own inline copy).
+class reference_view : public detail::reference_accessors<reference_view> {
+ public:
+  /// Capacity of the inline buffer that holds a normalised reference (see the file comment).
+  static constexpr std::size_t inline_capacity = 544;
+
+  constexpr reference_view() noexcept = default;
+  reference_view(const reference_view& other) noexcept { *this = other; }
+  reference_view& operator=(const reference_view& other) noexcept {
+    if (this == &other) return *this;
+    ext_ = other.ext_;
+    o_ = other.o_;
+    inline_ = other.inline_;
+    if (inline_) std::memcpy(buf_.data(), other.buf_.data(), o_.size);
+    return *this;
+  }
+
+  [[nodiscard]] constexpr std::string_view text() const noexcept {
+    return inline_ ? std::string_view(buf_.data(), o_.size) : std::string_view(ext_, o_.size);
+  }
+  [[nodiscard]] constexpr const detail::ref_offsets& offsets() const noexcept { return o_; }
+  /// True when the view holds its own normalised copy (independent of the input's lifetime).
+  [[nodiscard]] constexpr bool owns_text() const noexcept { return inline_; }
+
+  friend bool operator==(const reference_view& a, const reference_view& b) noexcept {
+    return a.text() == b.text();
+  }
+
+ private:
+  friend struct detail::reference_builder;
+  const char* ext_ = "";
+  detail::ref_offsets o_{};
+  bool inline_ = false;
+  std::array<char, inline_capacity> buf_;  // only the first o_.size bytes are ever read
+};
+
+/// An owning reference: one string plus the same offsets as the view.
+class reference : public detail::reference_accessors<reference> {
+ public:
+  reference() = default;
+  /// Copies a parsed view (one allocation, none if the text fits the small-string buffer).
+  explicit reference(const reference_view& v) : text_(v.text()), o_(v.offsets()) {}
+
+  /// Parses in the given mode and keeps a copy.
+  static result<reference> parse(std::string_view s, parse_mode mode = parse_mode::strict,
+                                 algorithm_set accepted = algorithm_set::defaults());
+
+  [[nodiscard]] std::string_view text() const noexcept { return text_; }
+  [[nodiscard]] const detail::ref_offsets& offsets() const noexcept { return o_; }
+  [[nodiscard]] const std::string& str() const noexcept { return text_; }
+  /// A view of this reference (valid while this object lives and is not modified).
+  [[nodiscard]] reference_view view() const noexcept;
+
+  friend bool operator==(const reference& a, const reference& b) noexcept {
+    return a.text_ == b.text_;
+  }
+  friend auto operator<=>(const reference& a, const reference& b) noexcept {
+    return a.text_ <=> b.text_;
+  }
+
+ private:
+  friend struct detail::reference_builder;
+  std::string text_;
+  detail::ref_offsets o_{};
+};
+
+inline std::ostream& operator<<(std::ostream& os, const reference_view& r) {
+  return os << r.string();
+}
+inline std::ostream& operator<<(std::ostream& os, const reference& r) { return os << r.string(); }
+
+namespace detail {
+
+/// Builds views and references; the one place that knows their insides.
+struct reference_builder {
+  /// A view over `t` with the offsets of a successful strict_core.
+  static reference_view over_input(std::string_view t, const ref_offsets& o) noexcept {
+    reference_view v;
+    v.ext_ = t.data();
+    v.o_ = o;
+    return v;
+  }
+  /// Starts a view whose text is written into its inline buffer.
+  static char* inline_buffer(reference_view& v) noexcept {
+    v.inline_ = true;
+    return v.buf_.data();
+  }
+  static void set_offsets(reference_view& v, const ref_offsets& o) noexcept { v.o_ = o; }
+  static reference make(std::string text, const ref_offsets& o) {
+    reference r;
+    r.text_ = std::move(text);
+    r.o_ = o;
+    return r;
+  }
+  static reference_view view_of(const reference& r) noexcept {
+    return over_input(r.text_, r.o_);
+  }
+};
+
+/// Joins up to five pieces into `v`'s inline buffer and parses the result strictly.
+/// Returns the strict_core code; `o` holds the offsets of the joined text.
+struct joined_text {
+  std::array<char, reference_view::inline_capacity> small;
+  std::string big;
+  std::string_view text;
+
+  explicit joined_text(std::initializer_list<std::string_view> parts) {
+    std::size_t n = 0;
+    for (auto p : parts) n += p.size();
+    char* out = small.data();
+    if (n > small.size()) {
+      big.resize(n);
+      out = big.data();
+    }
+    char* w = out;
+    for (auto p : parts) {
+      if (!p.empty()) std::memcpy(w, p.data(), p.size());
+      w += p.size();
+    }
+    text = std::string_view(out, n);
+  }
+  [[nodiscard]] bool fits_inline() const noexcept { return big.empty(); }
+};
+
+/// A view that owns `t` (which must fit the inline buffer) with offsets `o`.
+inline reference_view inline_view(std::string_view t, const ref_offsets& o) noexcept {
+  reference_view v;
+  char* buf = reference_builder::inline_buffer(v);
+  if (!t.empty()) std::memcpy(buf, t.data(), t.size());
+  reference_builder::set_offsets(v, o);
+  return v;
+}
+
+/// Strict parse of `t` into a view over `t`.
+inline result<reference_view> parse_strict_view(std::string_view t, algorithm_set accepted) {
+  ref_offsets o;
+  const errc c = strict_core(t, accepted, o);
+  if (OCIKIT_LIKELY(c == errc::ok)) return reference_builder::over_input(t, o);
+  return strict_error(t, accepted, c, o);
+}
+
+/// True when `s` is a bare image ID: exactly 64 lowercase hex digits.
+constexpr bool is_identifier(std::string_view s) noexcept {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!grammar::chars::lower_hex(c)) return false;
+  }
+  return true;
+}
+
+/// Go's splitDockerDomain, as positions: the domain Docker would use, and where the remainder
+/// starts in the input.
+struct docker_split {
+  std::string_view domain;     ///< the domain to use ("docker.io" when implied or legacy)
+  std::size_t remainder = 0;   ///< offset of the remainder in the input
+  bool add_library = false;    ///< "library/" goes before the remainder
+  bool rewritten = false;      ///< the normalised text differs from the input
+};
+
+constexpr docker_split split_docker_domain(std::string_view s) noexcept {
+  docker_split d;
+  const std::size_t slash = s.find('/');
+  const std::string_view first = slash == std::string_view::npos ? s : s.substr(0, slash);
+  const bool is_domain = slash != std::string_view::npos &&
+                         (first.find_first_of(".:") != std::string_view::npos ||
+                          first == "localhost" || has_uppercase(first));
+  if (!is_domain) {
+    d.domain = docker_hub_domain;
+    d.remainder = 0;
+    d.rewritten = true;
+  } else {
+    d.domain = first;
+    d.remainder = slash + 1;
+    if (first == docker_hub_legacy_domain) {
+      d.domain = docker_hub_domain;
+      d.rewritten = true;
+    }
+  }
+  if (d.domain == docker_hub_domain &&
+      s.find('/', d.remainder) == std::string_view::npos) {
+    d.add_library = true;
+    d.rewritten = true;
+  }
+  return d;
+}
+
+/// Maps an offset in the normalised text back to the input.
+inline error map_back(const error& e, std::size_t prefix_len, std::size_t remainder) {
+  if (!e.has_offset()) return e;
+  const std::size_t off = e.offset();
+  const std::size_t mapped = off >= prefix_len ? off - prefix_len + remainder : remainder;
+  return e.shifted(mapped - off);  // unsigned wrap-around gives the right result
+}
+
+inline result<reference_view> parse_normalized_view(std::string_view s, algorithm_set accepted) {
+  if (is_identifier(s)) return error(errc::reference_is_identifier, 0);
+  const docker_split d = split_docker_domain(s);
+  const std::string_view remainder = s.substr(d.remainder);
+  const std::string_view remote = remainder.substr(0, remainder.find(':'));
+  for (std::size_t i = 0; i < remote.size(); ++i) {
+    if (is_upper(remote[i])) return error(errc::reference_uppercase, d.remainder + i, remote[i]);
+  }
+  if (!d.rewritten) return parse_strict_view(s, accepted);
+  const std::string_view lib = d.add_library ? official_repository_prefix : std::string_view();
+  const joined_text j({d.domain, "/", lib, remainder});
+  const std::size_t prefix_len = d.domain.size() + 1 + lib.size();
+  ref_offsets o;
+  const errc c = strict_core(j.text, accepted, o);
+  if (c != errc::ok || !j.fits_inline()) {
+    error e = c != errc::ok ? strict_error(j.text, accepted, c, o)
+                            : error(errc::reference_invalid_format, s.size());
+    return map_back(e, prefix_len, d.remainder);
+  }
+  return inline_view(j.text, o);
+}
+
+}  // namespace detail
+
+/// Strict parse (Go `Parse`): the grammar alone, no defaults; `string()` equals the input.
+/// Never allocates on success.
+inline result<reference_view> parse_reference(
+    std::string_view s, algorithm_set accepted = algorithm_set::defaults()) {
+  return detail::parse_strict_view(s, accepted);
+}
+
+/// Docker's normalisation (Go `ParseNormalizedNamed`): adds `docker.io` and `library/` where
+/// the Docker CLI would; never adds a tag. A bare 64-hex image ID is refused.
+inline result<reference_view> parse_normalized(
+    std::string_view s, algorithm_set accepted = algorithm_set::defaults()) {
+  return detail::parse_normalized_view(s, accepted);
+}
+
+/// Normalised, and an error (`name_not_canonical`) unless the input is already fully qualified
+/// (Go `ParseNamed`).
+inline result<reference_view> parse_canonical(
+    std::string_view s, algorithm_set accepted = algorithm_set::defaults()) {
+  auto r = detail::parse_normalized_view(s, accepted);
+  if (r && r->string() != s) {
+    return error(errc::reference_not_canonical, 0, std::string(r->string()));
+  }
+  return r;
+}
+
+/// A bare image ID becomes `sha256:<id>`, a valid digest a digest-only reference; anything
+/// else is normalised (Go `ParseAnyReference`).
+inline result<reference_view> parse_any(std::string_view s,
+                                        algorithm_set accepted = algorithm_set::defaults()) {
+  detail::ref_offsets o;
+  o.named = false;
+  o.has_digest = true;
+  if (detail::is_identifier(s)) {
+    const detail::joined_text j({"sha256:", s});
+    o.size = static_cast<std::uint32_t>(j.text.size());
+    return detail::inline_view(j.text, o);
+  }
+  if (is_valid_digest(s, accepted)) {
+    o.size = static_cast<std::uint32_t>(s.size());
+    return detail::reference_builder::over_input(s, o);
+  }
+  return detail::parse_normalized_view(s, accepted);
+}
+
+/// Normalised; with both a tag and a digest the tag is dropped; with neither, `:latest` is
+/// added (Go `ParseDockerRef`).
+inline result<reference_view> parse_docker(std::string_view s,
+                                           algorithm_set accepted = algorithm_set::defaults()) {
+  auto r = detail::parse_normalized_view(s, accepted);
+  if (!r || r->has_tag() != r->has_digest()) return r;
+  const bool add_tag = !r->has_tag();
+  const detail::joined_text j =
+      add_tag ? detail::joined_text({r->string(), ":", default_tag})
+              : detail::joined_text({r->name(), "@", r->digest()});
+  detail::ref_offsets o = r->offsets();
+  o.size = static_cast<std::uint32_t>(j.text.size());
+  if (add_tag) {
+    o.has_tag = true;
+    o.tag_end = o.size;
+    o.digest_begin = o.size;
+  } else {
+    o.has_tag = false;
+    o.tag_end = o.path_end;
+    o.digest_begin = o.path_end + 1;
+  }
+  return detail::inline_view(j.text, o);
+}
+
+/// Parses in any mode.
+inline result<reference_view> parse(std::string_view s, parse_mode mode,
+                                    algorithm_set accepted = algorithm_set::defaults()) {
+  switch (mode) {
+    case parse_mode::strict:
+      return parse_reference(s, accepted);
+    case parse_mode::normalized:
+      return parse_normalized(s, accepted);
+    case parse_mode::canonical:
+      return parse_canonical(s, accepted);
+    case parse_mode::any:
+      return parse_any(s, accepted);
+    case parse_mode::docker:
+      return parse_docker(s, accepted);
+  }
+  return parse_reference(s, accepted);
+}
+
+/// Contract: equals `parse(s, mode, accepted).has_value()`. Never allocates in strict mode.
+inline bool is_valid_reference(std::string_view s, parse_mode mode = parse_mode::strict,
+                               algorithm_set accepted = algorithm_set::defaults()) {
+  if (mode == parse_mode::strict) {
+    detail::ref_offsets o;
+    return detail::strict_core(s, accepted, o) == errc::ok;
+  }
+  return parse(s, mode, accepted).has_value();
+}
+
+/// Parses a mode name ("strict", "normalized", "canonical", "any", "docker").
+constexpr std::optional<parse_mode> parse_mode_from_name(std::string_view name) noexcept {
+  for (auto m : {parse_mode::strict, parse_mode::normalized, parse_mode::canonical,
+                 parse_mode::any, parse_mode::docker}) {
+    if (to_string(m) == name) return m;
+  }
+  return std::nullopt;
+}
+
+// ---- owning reference and builders ------------------------------------------------------------
+
+inline result<reference> reference::parse(std::string_view s, parse_mode mode,
+                                          algorithm_set accepted) {
+  auto v = ocikit::parse(s, mode, accepted);
+  if (!v) return v.error();
+  return reference(*v);
+}
+
+inline reference_view reference::view() const noexcept {
+  return detail::reference_builder::view_of(*this);
+}
+
+namespace detail {
+
+/// Assembles name [":" tag] ["@" digest] and records its offsets (the parts are already valid).
+inline reference assemble(std::string_view name, const ref_offsets& name_offsets,
+                          std::string_view tag, std::string_view dgst) {
+  std::string t;
+  t.reserve(name.size() + tag.size() + dgst.size() + 2);
+  t.append(name);
+  ref_offsets o = name_offsets;
+  o.has_tag = !tag.empty();
+  if (o.has_tag) {
+    t += ':';
+    t.append(tag);
+  }
+  o.tag_end = static_cast<std::uint32_t>(t.size());
+  o.has_digest = !dgst.empty();
+  if (o.has_digest) {
+    t += '@';
+    o.digest_begin = static_cast<std::uint32_t>(t.size());
+    t.append(dgst);
+  } else {
+    o.digest_begin = static_cast<std::uint32_t>(t.size());
+  }
+  o.size = static_cast<std::uint32_t>(t.size());
+  return reference_builder::make(std::move(t), o);
+}
+
+inline error no_name_error(std::string_view what) {
+  return error(errc::reference_invalid_argument, error::npos,
+               std::string(what) + ": a digest-only reference has no name");
+}
+
+/// Checks a tag on its own: tag := [A-Za-z0-9_] [A-Za-z0-9_.-]{0,127}.
+inline std::optional<error> check_tag(std::string_view tag) {
+  if (tag.empty()) return error(errc::reference_invalid_tag, 0);
+  for (std::size_t i = 0; i < tag.size(); ++i) {
+    const bool ok = i == 0 ? grammar::chars::tag_first(tag[i]) : grammar::chars::tag_rest(tag[i]);
+    if (!ok) return error(errc::reference_invalid_tag, i, tag[i]);
+    if (i == max_tag_length) return error(errc::reference_tag_too_long, i, tag[i]);
+  }
+  return std::nullopt;
+}
+
+template <class Derived>
+result<reference> reference_accessors<Derived>::with_tag(std::string_view new_tag) const {
+  if (!is_named()) return no_name_error("with_tag");
+  if (auto e = check_tag(new_tag)) return *e;
+  return assemble(name(), offsets(), new_tag, digest());
+}
+
+template <class Derived>
+result<reference> reference_accessors<Derived>::with_digest(std::string_view new_digest,
+                                                            algorithm_set accepted) const {
+  if (!is_named()) return no_name_error("with_digest");
+  auto d = parse_digest(new_digest, accepted);
+  if (!d) return d.error();
+  return assemble(name(), offsets(), tag(), new_digest);
+}
+
+template <class Derived>
+result<reference> reference_accessors<Derived>::without_tag() const {
+  if (!is_named()) return no_name_error("without_tag");
+  return assemble(name(), offsets(), {}, digest());
+}
+
+template <class Derived>
+result<reference> reference_accessors<Derived>::without_digest() const {
+  if (!is_named()) return no_name_error("without_digest");
+  return assemble(name(), offsets(), tag(), {});
+}
+
+}  // namespace detail
+
+}  // namespace ocikit
+
+#endif  // OCIKIT_REFERENCE_HPP

@@ -1,0 +1,10 @@
+// ocikit version macros.
+#ifndef OCIKIT_VERSION_HPP
+#define OCIKIT_VERSION_HPP
+
+#define OCIKIT_VERSION_MAJOR 0
+#define OCIKIT_VERSION_MINOR 1
+#define OCIKIT_VERSION_PATCH 0
+#define OCIKIT_VERSION_STRING "0.1.0"
+
+#endif  // OCIKIT_VERSION_HPP
