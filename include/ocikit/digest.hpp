@@ -50,6 +50,9 @@ inline constexpr std::array<algorithm_info, 4> algorithms{{
     {"sha512", 128},
     {"blake3", 64},
 }};
+// algorithm_from_name() looks only at six-byte names.
+static_assert(algorithms[0].name.size() == 6 && algorithms[1].name.size() == 6 &&
+              algorithms[2].name.size() == 6 && algorithms[3].name.size() == 6);
 }  // namespace detail
 
 /// "sha256", "sha384", "sha512", "blake3".
@@ -62,6 +65,7 @@ constexpr std::size_t encoded_size(digest_algorithm a) noexcept {
 }
 /// The algorithm of a name, exactly (case-sensitive), if ocikit knows it.
 constexpr std::optional<digest_algorithm> algorithm_from_name(std::string_view name) noexcept {
+  if (name.size() != 6) return std::nullopt;  // every known name has six bytes
   for (std::size_t i = 0; i < detail::algorithms.size(); ++i) {
     if (detail::algorithms[i].name == name) return static_cast<digest_algorithm>(i);
   }
@@ -202,9 +206,9 @@ inline digest_check check_digest(std::string_view s, algorithm_set accepted) noe
   }
   const std::string_view enc = s.substr(colon + 1);
   if (enc.size() != encoded_size(*alg)) return {errc::digest_invalid_length, colon + 1, colon};
-  for (std::size_t i = 0; i < enc.size(); ++i) {
-    if (!grammar::chars::lower_hex(enc[i])) return {errc::digest_invalid_hex, colon + 1 + i, colon};
-  }
+  const std::size_t good =
+      grammar::run<grammar::chars::lower_hex, 0>::length(enc.data(), enc.data() + enc.size());
+  if (good != enc.size()) return {errc::digest_invalid_hex, colon + 1 + good, colon};
   return {errc::ok, 0, colon};
 }
 

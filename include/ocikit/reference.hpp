@@ -293,6 +293,9 @@ constexpr bool is_identifier(std::string_view s) noexcept {
   return true;
 }
 
+/// Bytes that make Docker read a first component as a domain (besides "localhost").
+inline constexpr grammar::detail::char_table domain_marks{".:A-Z"};
+
 /// Go's splitDockerDomain, as positions: the domain Docker would use, and where the remainder
 /// starts in the input.
 struct docker_split {
@@ -304,25 +307,27 @@ struct docker_split {
 
 constexpr docker_split split_docker_domain(std::string_view s) noexcept {
   docker_split d;
+  // One pass over the first component: where it ends, and whether it has '.', ':' or uppercase.
   const std::size_t slash = s.find('/');
-  const std::string_view first = slash == std::string_view::npos ? s : s.substr(0, slash);
+  bool marks = false;
+  if (slash != std::string_view::npos) {
+    for (std::size_t i = 0; i < slash; ++i) marks |= domain_marks(s[i]);
+  }
   const bool is_domain = slash != std::string_view::npos &&
-                         (first.find_first_of(".:") != std::string_view::npos ||
-                          first == "localhost" || has_uppercase(first));
+                         (marks || s.substr(0, slash) == std::string_view("localhost"));
   if (!is_domain) {
     d.domain = docker_hub_domain;
     d.remainder = 0;
     d.rewritten = true;
   } else {
-    d.domain = first;
+    d.domain = s.substr(0, slash);
     d.remainder = slash + 1;
-    if (first == docker_hub_legacy_domain) {
+    if (d.domain == docker_hub_legacy_domain) {
       d.domain = docker_hub_domain;
       d.rewritten = true;
     }
   }
-  if (d.domain == docker_hub_domain &&
-      s.find('/', d.remainder) == std::string_view::npos) {
+  if (d.domain == docker_hub_domain && s.find('/', d.remainder) == std::string_view::npos) {
     d.add_library = true;
     d.rewritten = true;
   }
@@ -343,20 +348,41 @@ inline result<reference_view> parse_normalized_view(std::string_view s, algorith
   const std::string_view remainder = s.substr(d.remainder);
   const std::string_view remote = remainder.substr(0, remainder.find(':'));
   for (std::size_t i = 0; i < remote.size(); ++i) {
-    if (is_upper(remote[i])) return error(errc::reference_uppercase, d.remainder + i, remote[i]);
+    if (OCIKIT_UNLIKELY(grammar::chars::upper(remote[i]))) {
+      return error(errc::reference_uppercase, d.remainder + i, remote[i]);
+    }
   }
   if (!d.rewritten) return parse_strict_view(s, accepted);
+
+  // Write domain "/" ["library/"] remainder straight into the result's inline buffer.
   const std::string_view lib = d.add_library ? official_repository_prefix : std::string_view();
-  const joined_text j({d.domain, "/", lib, remainder});
   const std::size_t prefix_len = d.domain.size() + 1 + lib.size();
+  const std::size_t total = prefix_len + remainder.size();
+  result<reference_view> out{boost::system::in_place_value};
+  if (OCIKIT_LIKELY(total <= reference_view::inline_capacity)) {
+    char* buf = reference_builder::inline_buffer(*out);
+    std::memcpy(buf, d.domain.data(), d.domain.size());
+    buf[d.domain.size()] = '/';
+    std::memcpy(buf + d.domain.size() + 1, lib.data(), lib.size());
+    std::memcpy(buf + prefix_len, remainder.data(), remainder.size());
+    const std::string_view text(buf, total);
+    ref_offsets o;
+    const errc c = strict_core(text, accepted, o);
+    if (OCIKIT_LIKELY(c == errc::ok)) {
+      reference_builder::set_offsets(*out, o);
+    } else {
+      out = map_back(strict_error(text, accepted, c, o), prefix_len, d.remainder);
+    }
+    return out;
+  }
+  // Too long for any valid reference: parse a heap copy only to report the right error.
+  const joined_text j({d.domain, "/", lib, remainder});
   ref_offsets o;
   const errc c = strict_core(j.text, accepted, o);
-  if (c != errc::ok || !j.fits_inline()) {
-    error e = c != errc::ok ? strict_error(j.text, accepted, c, o)
-                            : error(errc::reference_invalid_format, s.size());
-    return map_back(e, prefix_len, d.remainder);
-  }
-  return inline_view(j.text, o);
+  out = map_back(c != errc::ok ? strict_error(j.text, accepted, c, o)
+                               : error(errc::reference_invalid_format, s.size()),
+                 prefix_len, d.remainder);
+  return out;
 }
 
 }  // namespace detail

@@ -122,7 +122,7 @@ inline constexpr errc rule_error<grammar::domain> = errc::reference_invalid_doma
 template <>
 inline constexpr errc rule_error<grammar::port> = errc::reference_invalid_port;
 template <>
-inline constexpr errc rule_error<grammar::path_component> = errc::reference_invalid_path;
+inline constexpr errc rule_error<grammar::path> = errc::reference_invalid_path;
 template <>
 inline constexpr errc rule_error<grammar::tag> = errc::reference_invalid_tag;
 template <>
@@ -140,6 +140,7 @@ struct furthest_failure {
   const char* rule_start = nullptr;
   std::array<frame, 8> stack{};
   std::size_t depth = 0;
+  const char* scan_start = nullptr;  ///< start of the hand-scanned rule being matched
 
   void fail_at(const char* p) noexcept {
     const errc here = depth > 0 ? stack[depth - 1].code : errc::ok;
@@ -154,16 +155,9 @@ struct furthest_failure {
   }
 };
 
-/// Rules built on grammar::run (they report their own failure positions).
-template <class Rule>
-inline constexpr bool is_run = requires(const char* p) {
-  Rule::failure_position(p, p);
-  Rule::stop_position(p, p);
-};
-
 template <class Rule>
 struct diagnose_control : tao::pegtl::normal<Rule> {
-  // Runs are atomic rules; the diagnosis needs the control hooks for them too.
+  // Hand-scanned rules are atomic for PEGTL; the diagnosis needs the control hooks for them too.
   static constexpr bool enable = true;
 
   template <class ParseInput>
@@ -172,17 +166,20 @@ struct diagnose_control : tao::pegtl::normal<Rule> {
       if (f.depth < f.stack.size()) f.stack[f.depth] = {rule_error<Rule>, in.current()};
       ++f.depth;
     }
+    if constexpr (grammar::hand_scanned<Rule>) f.scan_start = in.current();
   }
   template <class ParseInput>
   static void success(const ParseInput& in, furthest_failure& f) noexcept {
-    // A run stops at a byte its table rejected: a failure point, as for PEGTL's star<>.
-    if constexpr (is_run<Rule>) f.fail_at(in.current());
+    // Where a hand-scanned rule stopped is a failure point, as for PEGTL's star<>.
+    if constexpr (grammar::hand_scanned<Rule>) {
+      f.fail_at(Rule::scan(f.scan_start, in.end()).furthest);
+    }
     if constexpr (rule_error<Rule> != errc::ok) --f.depth;
   }
   template <class ParseInput>
   static void failure(const ParseInput& in, furthest_failure& f) noexcept {
-    if constexpr (is_run<Rule>) {
-      f.fail_at(Rule::failure_position(in.current(), in.end()));
+    if constexpr (grammar::hand_scanned<Rule>) {
+      f.fail_at(Rule::scan(in.current(), in.end()).furthest);
     } else {
       f.fail_at(in.current());
     }

@@ -5,12 +5,9 @@
 #define OCIKIT_GRAMMAR_CHARS_HPP
 
 #include <array>
-#include <bit>
 #include <cstddef>
 #include <string_view>
-#include <tao/pegtl/contrib/analyze_traits.hpp>
 #include <tao/pegtl/contrib/predicates.hpp>
-#include <tao/pegtl/type_list.hpp>
 
 namespace ocikit::grammar {
 
@@ -69,57 +66,6 @@ inline constexpr detail::char_table ref_algorithm_separator{"+._-"}; ///< refere
 template <const detail::char_table& Table>
 struct in_table : tao::pegtl::predicates_or<detail::table_test<Table>> {};
 
-inline constexpr std::size_t unbounded = static_cast<std::size_t>(-1);
-
-/// PEGTL rule matching a run of Min..Max bytes of a table, as one atomic step: equivalent to
-/// `rep_min_max<Min, Max, in_table<Table>>` (it fails when more than Max bytes follow), but
-/// scanned in a tight loop — most of a reference's bytes are matched here.
-template <const detail::char_table& Table, std::size_t Min = 1, std::size_t Max = unbounded>
-struct run {
-  using rule_t = run;
-  using subs_t = tao::pegtl::empty_list;
-
-  /// Length of the run at [b, e), looking at no more than Max + 1 bytes.
-  [[nodiscard]] static constexpr std::size_t scan(const char* b, const char* e) noexcept {
-    const std::size_t avail = static_cast<std::size_t>(e - b);
-    const std::size_t limit = Max == unbounded || avail <= Max ? avail : Max + 1;
-    std::size_t n = 0;
-    // Eight bytes per step without a branch per byte, then byte by byte.
-    while (n + 8 <= limit) {
-      const char* p = b + n;
-      const bool all = Table(p[0]) & Table(p[1]) & Table(p[2]) & Table(p[3]) & Table(p[4]) &
-                       Table(p[5]) & Table(p[6]) & Table(p[7]);
-      if (!all) break;
-      n += 8;
-    }
-    while (n < limit && Table(b[n])) ++n;
-    return n;
-  }
-  /// Where a failed match went wrong (for diagnostics): the first byte that broke the rule.
-  [[nodiscard]] static constexpr const char* failure_position(const char* b, const char* e) noexcept {
-    const std::size_t n = scan(b, e);
-    return b + (n < Min ? n : Max);
-  }
-  /// Where a successful match stopped (a byte the table rejected, or the end).
-  [[nodiscard]] static constexpr const char* stop_position(const char* b, const char* e) noexcept {
-    return b + scan(b, e);
-  }
-
-  template <typename ParseInput>
-  [[nodiscard]] static bool match(ParseInput& in) noexcept {
-    const std::size_t n = scan(in.current(), in.end());
-    if (n < Min || (Max != unbounded && n > Max)) return false;
-    in.bump_in_this_line(n);
-    return true;
-  }
-};
-
 }  // namespace ocikit::grammar
-
-template <typename Name, const ocikit::grammar::detail::char_table& Table, std::size_t Min,
-          std::size_t Max>
-struct tao::pegtl::analyze_traits<Name, ocikit::grammar::run<Table, Min, Max>>
-    : std::conditional_t<Min == 0, tao::pegtl::analyze_opt_traits<>,
-                         tao::pegtl::analyze_any_traits<>> {};
 
 #endif  // OCIKIT_GRAMMAR_CHARS_HPP
