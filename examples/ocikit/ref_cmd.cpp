@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "ocikit/policy.hpp"
 #include "ocikit/reference.hpp"
 
 namespace ocikit::cli {
@@ -14,6 +15,7 @@ namespace {
 struct ref_parse_options {
   std::string mode = "strict";
   std::string algorithms = "sha256,sha384,sha512";
+  std::string policy;
   output_format format = output_format::json;
   std::vector<std::string> refs;
 };
@@ -103,6 +105,8 @@ int run_ref_parse(const ref_parse_options& opt) {
     write_err("ocikit ref parse: --algorithms: " + accepted.error().message());
     return exit_usage;
   }
+  std::optional<registry_policy> policy;
+  if (opt.policy == "azure") policy = registry_policy::azure();
   std::size_t total = 0;
   std::size_t invalid = 0;
   std::string out;
@@ -112,6 +116,9 @@ int run_ref_parse(const ref_parse_options& opt) {
     auto r = too_long ? result<reference_view>(error(errc::reference_invalid_format,
                                                      input.size(), input.back()))
                       : parse(input, *mode, *accepted);
+    if (r && policy) {
+      if (auto p = check_policy(*r, *policy); !p) r = p.error();
+    }
     if (!r) ++invalid;
     if (opt.format == output_format::json) {
       format_json(out, input, r);
@@ -157,6 +164,10 @@ void register_ref(CLI::App& app, int& status) {
   parse_cmd->add_option("--algorithms", opt->algorithms,
                         "accepted digest algorithms, comma-separated (default "
                         "sha256,sha384,sha512; blake3 known)");
+  parse_cmd->add_option("--policy", opt->policy,
+                        "also apply a registry's stricter rules: azure (lowercase login server, "
+                        "no port, repository [a-z0-9._/-])")
+      ->check(CLI::IsMember({"azure"}));
   add_format_option(*parse_cmd, opt->format, output_format::json);
   parse_cmd->add_option("REF", opt->refs, "references; read from stdin when none is given");
   parse_cmd->callback([opt, &status] { status = run_ref_parse(*opt); });

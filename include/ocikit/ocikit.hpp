@@ -6,6 +6,7 @@
 #include "ocikit/config.hpp"
 #include "ocikit/digest.hpp"
 #include "ocikit/error.hpp"
+#include "ocikit/policy.hpp"
 #include "ocikit/reference.hpp"
 #include "ocikit/version.hpp"
 
