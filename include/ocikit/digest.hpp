@@ -219,10 +219,8 @@ inline error make_digest_error(std::string_view s, const digest_check& c, algori
       return error(c.code, 0, std::string(s.substr(0, c.colon)));
     case errc::digest_invalid_length: {
       const auto alg = accepted.find(s.substr(0, c.colon));
-      const std::size_t want = alg ? encoded_size(*alg) : 0;
-      return error(c.code, c.offset,
-                   std::string(s.substr(0, c.colon)) + " digests have " + std::to_string(want) +
-                       " hex digits, this one has " + std::to_string(s.size() - c.colon - 1));
+      return error(c.code, c.offset, std::string(s.substr(0, c.colon)))
+          .with_numbers(alg ? encoded_size(*alg) : 0, s.size() - c.colon - 1);
     }
     case errc::digest_missing_separator:
     case errc::digest_empty:

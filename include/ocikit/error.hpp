@@ -13,7 +13,7 @@
 // To add a code: append one OCIKIT_ERRC line in the area's block below. The id and the message
 // template are part of the contract; tests compare exact texts. Message templates understand
 //   {o} the byte offset, {c} the offending byte quoted ('M', or byte 0x07), {d} the detail text,
-//   {p} the JSON pointer (or "/" for the document itself).
+//   {x} and {y} two numbers, {p} the JSON pointer (or "/" for the document itself).
 #ifndef OCIKIT_ERROR_HPP
 #define OCIKIT_ERROR_HPP
 
@@ -73,7 +73,7 @@ namespace ocikit {
   X(reference_uppercase, "reference.uppercase", name_contains_uppercase,                          \
     "repository name must be lowercase: {c} at byte {o}")                                        \
   X(reference_name_too_long, "reference.name_too_long", name_too_long,                            \
-    "repository name must not be more than 255 bytes: the path is {d} bytes long")                \
+    "repository name must not be more than 255 bytes: the path is {x} bytes long")                \
   X(reference_invalid_tag, "reference.invalid_tag", invalid_format,                               \
     "invalid tag at byte {o}: unexpected {c}; a tag starts with a letter, digit or '_' and "       \
     "continues with letters, digits, '_', '.' or '-'")                                                           \
@@ -114,7 +114,7 @@ namespace ocikit {
   X(digest_unsupported, "digest.unsupported", digest_unsupported,                                 \
     "unsupported digest algorithm '{d}'")                                                         \
   X(digest_invalid_length, "digest.invalid_length", digest_invalid_length,                        \
-    "invalid digest length: {d}")                                                                 \
+    "invalid digest length: {d} digests have {x} hex digits, this one has {y}")                                                                 \
   X(digest_invalid_hex, "digest.invalid_hex", digest_invalid_format,                              \
     "invalid digest at byte {o}: {c} is not a lowercase hex digit")                               \
   /* hashing and content verification */                                                          \
@@ -400,6 +400,16 @@ class error {
   error(errc code, std::size_t offset, std::string detail)
       : code_(code), offset_(offset), detail_(std::move(detail)) {}
 
+  /// The same error with the numbers that its message shows as {x} and {y} (kept as numbers so
+  /// that building the error does not allocate).
+  [[nodiscard]] constexpr error with_numbers(std::size_t x, std::size_t y = 0) && {
+    x_ = x;
+    y_ = y;
+    return std::move(*this);
+  }
+  [[nodiscard]] constexpr std::size_t number_x() const noexcept { return x_; }
+  [[nodiscard]] constexpr std::size_t number_y() const noexcept { return y_; }
+
   /// The same error, as a document error at a JSON pointer (RFC 6901).
   [[nodiscard]] error at_pointer(std::string pointer) && {
     pointer_ = std::move(pointer);
@@ -461,6 +471,14 @@ class error {
             out += detail_;
             i += 2;
             continue;
+          case 'x':
+            out += std::to_string(x_);
+            i += 2;
+            continue;
+          case 'y':
+            out += std::to_string(y_);
+            i += 2;
+            continue;
           case 'p':
             out += pointer_.empty() ? std::string_view("/") : std::string_view(pointer_);
             i += 2;
@@ -480,12 +498,15 @@ class error {
   }
   friend bool operator==(const error& a, const error& b) noexcept {
     return a.code_ == b.code_ && a.offset_ == b.offset_ && a.has_char_ == b.has_char_ &&
-           (!a.has_char_ || a.ch_ == b.ch_) && a.detail_ == b.detail_ && a.pointer_ == b.pointer_;
+           (!a.has_char_ || a.ch_ == b.ch_) && a.x_ == b.x_ && a.y_ == b.y_ &&
+           a.detail_ == b.detail_ && a.pointer_ == b.pointer_;
   }
 
  private:
   errc code_ = errc::ok;
   std::size_t offset_ = npos;
+  std::size_t x_ = 0;
+  std::size_t y_ = 0;
   char ch_ = 0;
   bool has_char_ = false;
   bool has_pointer_ = false;

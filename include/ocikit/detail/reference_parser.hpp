@@ -216,8 +216,7 @@ inline bool lowercase_matches(std::string_view t) {
 inline error strict_error(std::string_view t, algorithm_set accepted, errc code,
                           const ref_offsets& o) {
   if (code == errc::reference_name_too_long) {
-    return error(code, o.path_begin + max_path_length,
-                 std::to_string(o.path_end - o.path_begin));
+    return error(code, o.path_begin + max_path_length).with_numbers(o.path_end - o.path_begin);
   }
   if (code != errc::reference_invalid_format) {  // a digest check failed
     const std::string_view d = t.substr(o.digest_begin);
