@@ -712,9 +712,12 @@ TEST_CASE("Windows os.version: which hosts run which builds", "[platform][window
   CHECK_FALSE(runs("10.0.22621", "10.0.17763"));
   CHECK_FALSE(runs("10.0.22621", "10.0.25398"));
   CHECK(runs("10.0.25398", "10.0.20348"));
-  // Windows Server 2025 (26100) and later: from 26100 up to the host.
+  // Windows Server 2025 (26100): from the LTSC below it (20348) up to the host.
   CHECK(runs("10.0.26100", "10.0.26100.2894"));
-  CHECK_FALSE(runs("10.0.26100", "10.0.20348"));
+  CHECK(runs("10.0.26100", "10.0.20348"));
+  CHECK_FALSE(runs("10.0.26100", "10.0.19041"));
+  // Later hosts: from 26100 up to the host.
+  CHECK_FALSE(runs("10.0.26200", "10.0.20348"));
   CHECK_FALSE(runs("10.0.26100", "10.0.26200"));
   CHECK(runs("10.0.26200", "10.0.26100"));
   CHECK(runs("10.0.26200", "10.0.26200"));

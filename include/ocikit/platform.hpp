@@ -284,15 +284,16 @@ constexpr windows_os_version parse_windows_os_version(std::string_view s) noexce
 }
 
 /// Can a host of version `host` run a container of version `ctr`? Same major.minor; below
-/// build 20348 the same build; from 20348 on, any build from the newest LTSC build at or below
-/// the host's up to the host's own.
+/// build 20348 the same build; from 20348 on, any build from the newest LTSC build below the
+/// host's (20348 for a 20348 host, which has none below it) up to the host's own — so a 26100
+/// host also runs 20348 containers, as containerd does.
 constexpr bool windows_host_runs(const windows_os_version& host,
                                  const windows_os_version& ctr) noexcept {
   if (host.major != ctr.major || host.minor != ctr.minor) return false;
   if (host.build < windows_ltsc_builds[0]) return host.build == ctr.build;
   std::uint32_t floor = windows_ltsc_builds[0];
   for (const std::uint32_t ltsc : windows_ltsc_builds) {
-    if (host.build >= ltsc) floor = ltsc;
+    if (host.build > ltsc) floor = ltsc;
   }
   return floor <= ctr.build && ctr.build <= host.build;
 }
@@ -639,7 +640,7 @@ inline std::optional<std::int64_t> architecture_rank(const std::string& wanted_a
 /// and every entry also needs: the same os; the candidate's os_features a subset of the wanted
 /// ones; for a Windows `wanted` with an os_version, the Windows version rule (same major.minor;
 /// below build 20348 the same build; from 20348 any build from the newest LTSC build (20348,
-/// 26100) at or below the host's up to the host's own). An `unknown/unknown` candidate (an
+/// 26100) below the host's up to the host's own). An `unknown/unknown` candidate (an
 /// attestation manifest) never matches. Rank 0 is containerd's strict match (OnlyStrict).
 ///   compatibility_rank(linux/amd64/v3, linux/amd64)  == 2
 ///   compatibility_rank(linux/arm64, linux/arm/v7)    == 2
