@@ -16,13 +16,15 @@
 // How a view holds parts that are not in the input. Strict parsing never allocates and never
 // copies: the view's parts are offsets into the caller's buffer. The normalising modes add text
 // (`docker.io/`, `library/`, `:latest`, `sha256:`) or drop a tag. Then the view writes the whole
-// normalised reference into an inline buffer it carries (`inline_capacity` bytes), so that every
-// accessor still returns one contiguous std::string_view and nothing touches the heap. That
-// buffer always suffices for a valid result: text is added only for Docker Hub, whose domain is
-// 9 bytes, and a valid remainder is bounded by the path limit (255, counted after `library/`),
-// the tag limit (128) and the longest registered digest (`sha512:` + 128) — 530 bytes at most.
-// A view that used its buffer is still cheap to copy but is no longer tied to the input's
-// lifetime; one that did not is valid only while the input lives (as std::string_view).
+// normalised reference into an inline buffer it carries (`inline_capacity` = 544 bytes), so that
+// every accessor still returns one contiguous std::string_view and nothing touches the heap.
+// That covers every result of parse_normalized, parse_canonical and parse_any (text is added
+// only for Docker Hub, whose domain is 9 bytes; a valid remainder is bounded by the path limit
+// of 255 bytes counted after `library/`, the tag limit of 128 and the longest registered digest,
+// `sha512:` + 128 — 530 bytes at most) and of parse_docker unless the input names a registry
+// domain of more than about 270 bytes; only then does the view keep its text in a heap string.
+// A view that holds its own text (`owns_text()`) is independent of the input's lifetime; one
+// that does not is valid only while the input lives (as std::string_view).
 #ifndef OCIKIT_REFERENCE_HPP
 #define OCIKIT_REFERENCE_HPP
 
@@ -150,22 +152,41 @@ class reference_view : public detail::reference_accessors<reference_view> {
   static constexpr std::size_t inline_capacity = 544;
 
   constexpr reference_view() noexcept = default;
-  reference_view(const reference_view& other) noexcept { *this = other; }
-  reference_view& operator=(const reference_view& other) noexcept {
+  reference_view(const reference_view& other) { *this = other; }
+  reference_view(reference_view&& other) noexcept { *this = std::move(other); }
+  reference_view& operator=(reference_view&& other) noexcept {
     if (this == &other) return *this;
     ext_ = other.ext_;
     o_ = other.o_;
-    inline_ = other.inline_;
-    if (inline_) std::memcpy(buf_.data(), other.buf_.data(), o_.size);
+    storage_ = other.storage_;
+    if (storage_ == storage::inline_buffer) std::memcpy(buf_.data(), other.buf_.data(), o_.size);
+    if (storage_ == storage::heap) heap_ = std::move(other.heap_);
+    return *this;
+  }
+  ~reference_view() = default;
+  reference_view& operator=(const reference_view& other) {
+    if (this == &other) return *this;
+    ext_ = other.ext_;
+    o_ = other.o_;
+    storage_ = other.storage_;
+    if (storage_ == storage::inline_buffer) std::memcpy(buf_.data(), other.buf_.data(), o_.size);
+    if (storage_ == storage::heap) heap_ = other.heap_;
     return *this;
   }
 
   [[nodiscard]] constexpr std::string_view text() const noexcept {
-    return inline_ ? std::string_view(buf_.data(), o_.size) : std::string_view(ext_, o_.size);
+    switch (storage_) {
+      case storage::inline_buffer:
+        return {buf_.data(), o_.size};
+      case storage::heap:
+        return heap_;
+      default:
+        return {ext_, o_.size};
+    }
   }
   [[nodiscard]] constexpr const detail::ref_offsets& offsets() const noexcept { return o_; }
   /// True when the view holds its own normalised copy (independent of the input's lifetime).
-  [[nodiscard]] constexpr bool owns_text() const noexcept { return inline_; }
+  [[nodiscard]] constexpr bool owns_text() const noexcept { return storage_ != storage::input; }
 
   friend bool operator==(const reference_view& a, const reference_view& b) noexcept {
     return a.text() == b.text();
@@ -173,9 +194,11 @@ class reference_view : public detail::reference_accessors<reference_view> {
 
  private:
   friend struct detail::reference_builder;
+  enum class storage : std::uint8_t { input, inline_buffer, heap };
   const char* ext_ = "";
   detail::ref_offsets o_{};
-  bool inline_ = false;
+  storage storage_ = storage::input;
+  std::string heap_;                       // only for storage::heap (see the file comment)
   std::array<char, inline_capacity> buf_;  // only the first o_.size bytes are ever read
 };
 
@@ -227,8 +250,12 @@ struct reference_builder {
   }
   /// Starts a view whose text is written into its inline buffer.
   static char* inline_buffer(reference_view& v) noexcept {
-    v.inline_ = true;
+    v.storage_ = reference_view::storage::inline_buffer;
     return v.buf_.data();
+  }
+  static void set_heap(reference_view& v, std::string_view t) {
+    v.storage_ = reference_view::storage::heap;
+    v.heap_.assign(t);
   }
   static void set_offsets(reference_view& v, const ref_offsets& o) noexcept { v.o_ = o; }
   static reference make(std::string text, const ref_offsets& o) {
@@ -267,11 +294,15 @@ struct joined_text {
   [[nodiscard]] bool fits_inline() const noexcept { return big.empty(); }
 };
 
-/// A view that owns `t` (which must fit the inline buffer) with offsets `o`.
-inline reference_view inline_view(std::string_view t, const ref_offsets& o) noexcept {
+/// A view that owns a copy of `t` (inline when it fits, else on the heap) with offsets `o`.
+inline reference_view owning_view(std::string_view t, const ref_offsets& o) {
   reference_view v;
-  char* buf = reference_builder::inline_buffer(v);
-  if (!t.empty()) std::memcpy(buf, t.data(), t.size());
+  if (t.size() <= reference_view::inline_capacity) {
+    char* buf = reference_builder::inline_buffer(v);
+    if (!t.empty()) std::memcpy(buf, t.data(), t.size());
+  } else {
+    reference_builder::set_heap(v, t);
+  }
   reference_builder::set_offsets(v, o);
   return v;
 }
@@ -361,10 +392,11 @@ inline result<reference_view> parse_normalized_view(std::string_view s, algorith
   result<reference_view> out{boost::system::in_place_value};
   if (OCIKIT_LIKELY(total <= reference_view::inline_capacity)) {
     char* buf = reference_builder::inline_buffer(*out);
+    // (memcpy of an empty string_view could be passed a null pointer: copy only what is there)
     std::memcpy(buf, d.domain.data(), d.domain.size());
     buf[d.domain.size()] = '/';
-    std::memcpy(buf + d.domain.size() + 1, lib.data(), lib.size());
-    std::memcpy(buf + prefix_len, remainder.data(), remainder.size());
+    if (!lib.empty()) std::memcpy(buf + d.domain.size() + 1, lib.data(), lib.size());
+    if (!remainder.empty()) std::memcpy(buf + prefix_len, remainder.data(), remainder.size());
     const std::string_view text(buf, total);
     ref_offsets o;
     const errc c = strict_core(text, accepted, o);
@@ -422,7 +454,7 @@ inline result<reference_view> parse_any(std::string_view s,
   if (detail::is_identifier(s)) {
     const detail::joined_text j({"sha256:", s});
     o.size = static_cast<std::uint32_t>(j.text.size());
-    return detail::inline_view(j.text, o);
+    return detail::owning_view(j.text, o);
   }
   if (is_valid_digest(s, accepted)) {
     o.size = static_cast<std::uint32_t>(s.size());
@@ -452,7 +484,7 @@ inline result<reference_view> parse_docker(std::string_view s,
     o.tag_end = o.path_end;
     o.digest_begin = o.path_end + 1;
   }
-  return detail::inline_view(j.text, o);
+  return detail::owning_view(j.text, o);
 }
 
 /// Parses in any mode.

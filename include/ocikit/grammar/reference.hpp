@@ -26,6 +26,7 @@
 #define OCIKIT_GRAMMAR_REFERENCE_HPP
 
 #include <tao/pegtl.hpp>
+#include <string_view>
 #include <type_traits>
 
 #include "ocikit/grammar/chars.hpp"
@@ -138,10 +139,7 @@ struct domain_prefix : pegtl::seq<domain, pegtl::one<'/'>> {
     return pegtl::seq<domain, pegtl::one<'/'>>::template match<A, M, Action, Control>(in, st...);
   }
   static constexpr bool contains_slash(const char* b, const char* e) noexcept {
-    for (; b != e; ++b) {
-      if (*b == '/') return true;
-    }
-    return false;
+    return std::string_view(b, static_cast<std::size_t>(e - b)).find('/') != std::string_view::npos;
   }
 };
 /// name := [ domain "/" ] path

@@ -65,9 +65,9 @@ struct run : scanned_rule<run<Table, Min, Max>, Min == 0> {
     // Eight bytes per step without a branch per byte (digests are long runs of hex).
     while (n + 8 <= limit) {
       const char* p = b + n;
-      const bool all = Table(p[0]) & Table(p[1]) & Table(p[2]) & Table(p[3]) & Table(p[4]) &
-                       Table(p[5]) & Table(p[6]) & Table(p[7]);
-      if (!all) break;
+      const auto in = [p](std::size_t i) { return static_cast<unsigned>(Table(p[i])); };
+      const unsigned all = in(0) & in(1) & in(2) & in(3) & in(4) & in(5) & in(6) & in(7);
+      if (all == 0) break;
       n += 8;
     }
     while (n < limit && Table(b[n])) ++n;
