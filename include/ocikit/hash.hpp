@@ -1,0 +1,579 @@
+// Streaming content hashing and verification on OpenSSL 3 EVP (OCI image-spec "Digests",
+// section "Verification": compare the size first, then the digest of the exact bytes).
+//
+//   ocikit::hasher    — sha256 / sha384 / sha512 over any number of update() calls
+//   ocikit::digester  — a hasher that also counts the bytes
+//   ocikit::verifier  — checks bytes against an expected digest and size
+//   ocikit::hash_bytes(alg, bytes)            -> result<digest>
+//   ocikit::hash_stream(in, alg)              -> result<digest>
+//   ocikit::hash_file(path, alg, progress)    -> result<file_digest>
+//
+// blake3 is known to the digest parser but never hashed: asking for it gives `hash.unavailable`.
+// Each EVP_MD is fetched once per process (the first time it is needed) and freed at exit.
+//
+// Example:
+//   ocikit::hasher h(ocikit::digest_algorithm::sha256);
+//   h.update("a");
+//   h.update("bc");
+//   h.finish().string() ==
+//       "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+#ifndef OCIKIT_HASH_HPP
+#define OCIKIT_HASH_HPP
+
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <istream>
+#include <memory>
+#include <new>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "ocikit/digest.hpp"
+#include "ocikit/error.hpp"
+
+namespace ocikit {
+
+namespace detail {
+
+// One EVP_MD fetched from the default library context, owned for the life of the process.
+// OpenSSL registers its exit handler before the fetch, so this static is destroyed (and the
+// EVP_MD freed) before OpenSSL cleans up.
+struct fetched_md {
+  explicit fetched_md(const char* name) noexcept
+      : md(OPENSSL_init_crypto(0, nullptr) == 1 ? EVP_MD_fetch(nullptr, name, nullptr) : nullptr) {
+    if (md == nullptr) {
+      ERR_error_string_n(ERR_peek_last_error(), reason.data(), reason.size());
+      ERR_clear_error();
+    }
+  }
+  ~fetched_md() { EVP_MD_free(md); }
+  fetched_md(const fetched_md&) = delete;
+  fetched_md& operator=(const fetched_md&) = delete;
+
+  EVP_MD* md;
+  std::array<char, 200> reason{};
+};
+
+// The fetched EVP_MD of a hashable algorithm (one function-local static each), or nullptr.
+inline const fetched_md* fetched(digest_algorithm a) noexcept {
+  switch (a) {
+    case digest_algorithm::sha256: {
+      static const fetched_md m("SHA2-256");
+      return &m;
+    }
+    case digest_algorithm::sha384: {
+      static const fetched_md m("SHA2-384");
+      return &m;
+    }
+    case digest_algorithm::sha512: {
+      static const fetched_md m("SHA2-512");
+      return &m;
+    }
+    case digest_algorithm::blake3: break;
+  }
+  return nullptr;
+}
+
+// The EVP_MD of `a`, or hash.unavailable (blake3, or an OpenSSL without the algorithm).
+inline result<const EVP_MD*> md_of(digest_algorithm a) {
+  const fetched_md* f = fetched(a);
+  if (f == nullptr) {
+    return error(
+        errc::hash_unavailable, error::npos,
+        std::string(to_string(a)) + " (ocikit validates such digests but does not compute them)");
+  }
+  if (f->md == nullptr) {
+    return error(errc::hash_unavailable, error::npos,
+                 std::string(to_string(a)) + " (OpenSSL: " + f->reason.data() + ")");
+  }
+  return f->md;
+}
+
+// hash.failed for an EVP call that returned an error; `code` is OpenSSL's first queued error.
+inline error openssl_failure(const char* call, unsigned long code) {
+  std::string d(call);
+  d += " failed";
+  if (code != 0) {
+    std::array<char, 200> text{};
+    ERR_error_string_n(code, text.data(), text.size());
+    d += " (";
+    d += text.data();
+    d += ')';
+  }
+  return {errc::hash_failed, error::npos, std::move(d)};
+}
+
+struct md_ctx_deleter {
+  void operator()(EVP_MD_CTX* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
+};
+using md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, md_ctx_deleter>;
+
+// The three update() overloads of hasher, digester and verifier, forwarded to Derived::write.
+template <class Derived, class R>
+class byte_sink {
+  static constexpr bool nothrow = std::is_void_v<R>;
+
+ public:
+  /// Adds bytes to the message. Example: `h.update(std::as_bytes(std::span(buffer)));`
+  R update(std::span<const std::byte> bytes) noexcept(nothrow) {
+    return self().write(bytes.data(), bytes.size());
+  }
+  /// Adds the bytes of a string. Example: `h.update("abc");`
+  R update(std::string_view bytes) noexcept(nothrow) {
+    return self().write(bytes.data(), bytes.size());
+  }
+  /// Adds unsigned bytes. Example: `h.update(std::span<const unsigned char>(vec));`
+  R update(std::span<const unsigned char> bytes) noexcept(nothrow) {
+    return self().write(bytes.data(), bytes.size());
+  }
+
+ private:
+  Derived& self() noexcept { return static_cast<Derived&>(*this); }
+};
+
+}  // namespace detail
+
+class digester;
+
+/// Streaming sha256 / sha384 / sha512 over OpenSSL EVP. Movable, not copyable.
+///
+/// After finish() the hasher is ready for a new message: the next update() (or finish()) starts
+/// over, as if reset() had been called. An OpenSSL failure (not expected with the built-in
+/// providers) is kept until reset() and reported by finish(). A moved-from hasher reports an
+/// error from finish() until reset().
+///
+/// Example:
+///   ocikit::hasher h(ocikit::digest_algorithm::sha256);
+///   h.update("abc");
+///   ocikit::digest d = h.finish();  // sha256:ba7816bf…
+class hasher : public detail::byte_sink<hasher, void> {
+ public:
+  /// A hasher for `a`, or hash.unavailable (blake3).
+  /// Example: `auto h = ocikit::hasher::create(ocikit::digest_algorithm::sha512); if (h) ...`
+  static result<hasher> create(digest_algorithm a) {
+    auto md = detail::md_of(a);
+    if (!md) return md.error();
+    detail::md_ctx_ptr ctx(EVP_MD_CTX_new());
+    if (ctx == nullptr) return detail::openssl_failure("EVP_MD_CTX_new", ERR_get_error());
+    if (EVP_DigestInit_ex2(ctx.get(), *md, nullptr) != 1) {
+      const unsigned long code = ERR_get_error();
+      ERR_clear_error();
+      return detail::openssl_failure("EVP_DigestInit_ex2", code);
+    }
+    return hasher(a, *md, std::move(ctx));
+  }
+
+  /// Throwing form of create(): throws ocikit::system_error (hash.unavailable for blake3).
+  /// Example: `ocikit::hasher h(ocikit::digest_algorithm::sha384);`
+  explicit hasher(digest_algorithm a) : hasher(create(a).value()) {}
+
+  /// Moves the message in progress; `other` then reports an error until reset().
+  /// Example: `ocikit::hasher h2 = std::move(h);`
+  hasher(hasher&& other) noexcept
+      : ctx_(std::move(other.ctx_)),
+        md_(other.md_),
+        alg_(other.alg_),
+        state_(std::exchange(other.state_, state::moved_from)),
+        failed_call_(other.failed_call_),
+        failed_code_(other.failed_code_) {}
+  /// Move assignment: as the move constructor. Example: `h2 = std::move(h);`
+  hasher& operator=(hasher&& other) noexcept {
+    if (this != &other) {
+      ctx_ = std::move(other.ctx_);
+      md_ = other.md_;
+      alg_ = other.alg_;
+      state_ = std::exchange(other.state_, state::moved_from);
+      failed_call_ = other.failed_call_;
+      failed_code_ = other.failed_code_;
+    }
+    return *this;
+  }
+  hasher(const hasher&) = delete;
+  hasher& operator=(const hasher&) = delete;
+  ~hasher() = default;
+
+  /// The algorithm. Example: `h.algorithm() == ocikit::digest_algorithm::sha256`
+  [[nodiscard]] digest_algorithm algorithm() const noexcept { return alg_; }
+
+  /// Ends the message and returns its digest, or the OpenSSL failure met on the way.
+  /// Example: `h.update("abc"); auto d = h.try_finish(); if (d) puts(d->str().c_str());`
+  [[nodiscard]] result<digest> try_finish() {
+    if (state_ == state::finished) restart();
+    if (OCIKIT_UNLIKELY(state_ != state::open)) return failure();
+    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+    unsigned int len = 0;
+    if (OCIKIT_UNLIKELY(EVP_DigestFinal_ex(ctx_.get(), out.data(), &len) != 1)) {
+      fail("EVP_DigestFinal_ex");
+      return failure();
+    }
+    state_ = state::finished;
+    return digest::from_bytes(alg_, std::span<const unsigned char>(out.data(), len));
+  }
+
+  /// Ends the message and returns its digest; throws ocikit::system_error on an OpenSSL failure.
+  /// Example: `h.update("abc"); ocikit::digest d = h.finish();`
+  [[nodiscard]] digest finish() { return try_finish().value(); }
+
+  /// Discards the bytes given so far (and any failure) and starts a new message.
+  /// Example: `h.update("oops"); h.reset(); h.update("abc");`
+  void reset() noexcept {
+    if (ctx_ == nullptr) ctx_.reset(EVP_MD_CTX_new());
+    state_ = state::open;
+    if (ctx_ == nullptr) {
+      fail("EVP_MD_CTX_new");
+      return;
+    }
+    restart();
+  }
+
+ private:
+  friend class detail::byte_sink<hasher, void>;
+  friend class digester;
+
+  enum class state : std::uint8_t { open, finished, failed, moved_from };
+
+  hasher(digest_algorithm a, const EVP_MD* md, detail::md_ctx_ptr ctx) noexcept
+      : ctx_(std::move(ctx)), md_(md), alg_(a) {}
+
+  void write(const void* data, std::size_t size) noexcept {
+    if (OCIKIT_UNLIKELY(state_ != state::open)) {
+      if (state_ != state::finished) return;
+      restart();
+    }
+    if (OCIKIT_UNLIKELY(EVP_DigestUpdate(ctx_.get(), data, size) != 1)) fail("EVP_DigestUpdate");
+  }
+
+  // Starts a new message on the existing context (cheap: no allocation for the same EVP_MD).
+  void restart() noexcept {
+    state_ = state::open;
+    if (OCIKIT_UNLIKELY(EVP_DigestInit_ex2(ctx_.get(), md_, nullptr) != 1)) {
+      fail("EVP_DigestInit_ex2");
+    }
+  }
+
+  void fail(const char* call) noexcept {
+    state_ = state::failed;
+    failed_call_ = call;
+    failed_code_ = ERR_get_error();
+    ERR_clear_error();
+  }
+
+  [[nodiscard]] error failure() const {
+    if (state_ == state::moved_from) {
+      return {errc::hash_failed, error::npos, "the hasher was moved from"};
+    }
+    return detail::openssl_failure(failed_call_, failed_code_);
+  }
+
+  detail::md_ctx_ptr ctx_;
+  const EVP_MD* md_ = nullptr;
+  digest_algorithm alg_ = digest_algorithm::sha256;
+  state state_ = state::open;
+  const char* failed_call_ = "";
+  unsigned long failed_code_ = 0;
+};
+
+/// A hasher that also counts the bytes: the digest and the size of a blob in one pass.
+/// size() keeps the finished message's size until the next update() starts a new message.
+///
+/// Example:
+///   ocikit::digester d(ocikit::digest_algorithm::sha256);
+///   d.update("abc");
+///   ocikit::digest value = d.finish();  // d.size() == 3
+class digester : public detail::byte_sink<digester, void> {
+ public:
+  /// A digester for `a`, or hash.unavailable (blake3).
+  /// Example: `auto d = ocikit::digester::create(ocikit::digest_algorithm::sha256);`
+  static result<digester> create(digest_algorithm a) {
+    auto h = hasher::create(a);
+    if (!h) return h.error();
+    return digester(std::move(*h));
+  }
+
+  /// Throwing form of create(). Example: `ocikit::digester d(ocikit::digest_algorithm::sha512);`
+  explicit digester(digest_algorithm a) : hasher_(a) {}
+
+  /// The algorithm. Example: `d.algorithm() == ocikit::digest_algorithm::sha256`
+  [[nodiscard]] digest_algorithm algorithm() const noexcept { return hasher_.algorithm(); }
+
+  /// Bytes of the current (or just finished) message. Example: `d.update("abc"); d.size() == 3`
+  [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
+
+  /// Ends the message and returns its digest, or an OpenSSL failure; size() stays available.
+  /// Example: `auto v = d.try_finish(); if (v) std::cout << v->string() << ' ' << d.size();`
+  [[nodiscard]] result<digest> try_finish() {
+    if (hasher_.state_ == hasher::state::finished) size_ = 0;
+    return hasher_.try_finish();
+  }
+
+  /// Ends the message and returns its digest; throws ocikit::system_error on an OpenSSL failure.
+  /// Example: `ocikit::digest v = d.finish(); std::uint64_t n = d.size();`
+  [[nodiscard]] digest finish() { return try_finish().value(); }
+
+  /// Discards the bytes given so far and starts a new message (size() becomes 0).
+  /// Example: `d.reset(); d.size() == 0`
+  void reset() noexcept {
+    hasher_.reset();
+    size_ = 0;
+  }
+
+ private:
+  friend class detail::byte_sink<digester, void>;
+
+  explicit digester(hasher h) noexcept : hasher_(std::move(h)) {}
+
+  void write(const void* data, std::size_t size) noexcept {
+    if (OCIKIT_UNLIKELY(hasher_.state_ == hasher::state::finished)) size_ = 0;
+    size_ += size;
+    hasher_.write(data, size);
+  }
+
+  hasher hasher_;
+  std::uint64_t size_ = 0;
+};
+
+/// Checks content against an expected digest (its algorithm chooses the hash) and, optionally,
+/// an expected size, the way a registry client checks a blob against its descriptor.
+/// verify() reports a size mismatch before a digest mismatch; update() reports early when more
+/// bytes arrive than expected (and stops hashing, since the content can no longer match).
+///
+/// Example:
+///   auto expected = ocikit::digest::parse(descriptor_digest).value();
+///   ocikit::verifier v(expected, descriptor_size);
+///   while (read a chunk) if (auto r = v.update(chunk); !r) return r.error();
+///   if (auto r = v.verify(); !r) return r.error();  // content.size_mismatch / digest_mismatch
+class verifier : public detail::byte_sink<verifier, result<void>> {
+ public:
+  /// The expected size when it is not known: only the digest is checked.
+  static constexpr std::int64_t unknown_size = -1;
+
+  /// A verifier, or hash.unavailable when the expected digest's algorithm cannot be computed
+  /// (blake3, or an algorithm ocikit does not know). A negative size means unknown_size.
+  /// Example: `auto v = ocikit::verifier::create(d, 1024); if (!v) return v.error();`
+  static result<verifier> create(digest_view expected, std::int64_t expected_size = unknown_size) {
+    const auto alg = expected.known_algorithm();
+    if (!alg) {
+      return error(errc::hash_unavailable, error::npos,
+                   std::string(expected.algorithm()) + " (not an algorithm ocikit knows)");
+    }
+    auto h = hasher::create(*alg);
+    if (!h) return h.error();
+    return verifier(std::move(*h), digest(expected), expected_size);
+  }
+
+  /// Throwing form of create().
+  /// Example: `ocikit::verifier v(ocikit::digest::parse(text).value(), 1024);`
+  explicit verifier(digest_view expected, std::int64_t expected_size = unknown_size)
+      : verifier(create(expected, expected_size).value()) {}
+
+  /// The expected digest. Example: `v.expected().string()`
+  [[nodiscard]] const digest& expected() const noexcept { return expected_; }
+  /// The expected size, or unknown_size. Example: `v.expected_size() == 1024`
+  [[nodiscard]] std::int64_t expected_size() const noexcept { return expected_size_; }
+  /// Bytes given so far (all of them, also those past the expected size).
+  /// Example: `v.update("abc"); v.size() == 3`
+  [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
+
+  /// The verdict, once all bytes have been given: content.size_mismatch ("expected 3 bytes, got
+  /// 4") if the size differs, else content.digest_mismatch ("expected sha256:…, got sha256:…")
+  /// if the digest differs, else success. Later calls give the same verdict.
+  /// Example: `if (auto r = v.verify(); !r) std::cerr << r.error().message() << '\n';`
+  result<void> verify() {
+    done_ = true;
+    if (size_known() && size_ != static_cast<std::uint64_t>(expected_size_)) {
+      return size_mismatch("");
+    }
+    if (actual_.empty()) {
+      auto d = hasher_.try_finish();
+      if (!d) return d.error();
+      actual_ = std::move(*d);
+    }
+    if (actual_ != expected_) {
+      return error(errc::content_digest_mismatch, error::npos,
+                   "expected " + expected_.str() + ", got " + actual_.str());
+    }
+    return {};
+  }
+
+ private:
+  friend class detail::byte_sink<verifier, result<void>>;
+
+  verifier(hasher h, digest expected, std::int64_t expected_size) noexcept
+      : hasher_(std::move(h)),
+        expected_(std::move(expected)),
+        expected_size_(expected_size < 0 ? unknown_size : expected_size) {}
+
+  [[nodiscard]] bool size_known() const noexcept { return expected_size_ >= 0; }
+
+  [[nodiscard]] error size_mismatch(std::string_view qualifier) const {
+    return {errc::content_size_mismatch, error::npos,
+            "expected " + std::to_string(expected_size_) + " bytes, got " + std::string(qualifier) +
+                std::to_string(size_)};
+  }
+
+  result<void> write(const void* data, std::size_t size) {
+    if (OCIKIT_UNLIKELY(done_)) {
+      return error(errc::hash_failed, error::npos, "update() after verify()");
+    }
+    size_ += size;
+    if (size_known() && size_ > static_cast<std::uint64_t>(expected_size_)) {
+      return size_mismatch("at least ");
+    }
+    hasher_.update(std::span<const std::byte>(static_cast<const std::byte*>(data), size));
+    return {};
+  }
+
+  hasher hasher_;
+  digest expected_;
+  digest actual_;
+  std::int64_t expected_size_ = unknown_size;
+  std::uint64_t size_ = 0;
+  bool done_ = false;
+};
+
+/// The digest of a buffer, or hash.unavailable for blake3.
+/// Example: `ocikit::hash_bytes(ocikit::digest_algorithm::sha256, std::as_bytes(std::span(v)))`
+inline result<digest> hash_bytes(digest_algorithm a, std::span<const std::byte> bytes) {
+  auto h = hasher::create(a);
+  if (!h) return h.error();
+  h->update(bytes);
+  return h->try_finish();
+}
+
+/// The digest of a string's bytes.
+/// Example: `ocikit::hash_bytes(ocikit::digest_algorithm::sha256, "abc")->string()`
+/// == "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+inline result<digest> hash_bytes(digest_algorithm a, std::string_view bytes) {
+  return hash_bytes(a, std::as_bytes(std::span<const char>(bytes.data(), bytes.size())));
+}
+
+/// The digest of unsigned bytes.
+/// Example: `std::vector<unsigned char> v{'a'}; ocikit::hash_bytes(alg, std::span(v))`
+inline result<digest> hash_bytes(digest_algorithm a, std::span<const unsigned char> bytes) {
+  return hash_bytes(a, std::as_bytes(bytes));
+}
+
+/// The digest of everything left in a stream; io.failed when the stream fails (badbit) or is
+/// already in a failed state.
+/// Example: `std::istringstream in("abc"); auto d = ocikit::hash_stream(in);`
+inline result<digest> hash_stream(std::istream& in, digest_algorithm a = digest_algorithm::sha256) {
+  auto h = hasher::create(a);
+  if (!h) return h.error();
+  if (!in) {
+    return error(errc::io_failed, error::npos, "cannot read stream: it is in a failed state");
+  }
+  std::vector<char> buffer(std::size_t{1} << 16);
+  for (;;) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    const auto n = in.gcount();
+    if (n > 0) h->update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    if (!in) break;
+  }
+  if (in.bad()) return error(errc::io_failed, error::npos, "cannot read stream: read error");
+  return h->try_finish();
+}
+
+/// A file's digest and its size in bytes (what a descriptor needs).
+struct file_digest {
+  digest value;
+  std::uint64_t size = 0;
+};
+
+/// Called by hash_file after each block: bytes hashed so far and the file size (0 when the size
+/// is not known in advance, e.g. a pipe).
+using progress_callback = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+namespace detail {
+
+inline constexpr std::size_t file_block_size = std::size_t{1} << 20;
+inline constexpr std::size_t page_size = 4096;
+
+inline error file_error(const char* what, const std::filesystem::path& path, int err) {
+  std::string d(what);
+  d += " '";
+  d += path.string();
+  d += "': ";
+  d += std::generic_category().message(err);
+  return {errc::io_failed, error::npos, std::move(d)};
+}
+
+struct fd_guard {
+  explicit fd_guard(int f) noexcept : fd(f) {}
+  ~fd_guard() {
+    if (fd >= 0) ::close(fd);
+  }
+  fd_guard(const fd_guard&) = delete;
+  fd_guard& operator=(const fd_guard&) = delete;
+  int fd;
+};
+
+struct page_aligned_delete {
+  void operator()(std::byte* p) const noexcept {
+    ::operator delete (p, std::align_val_t{page_size});
+  }
+};
+using page_buffer = std::unique_ptr<std::byte, page_aligned_delete>;
+
+}  // namespace detail
+
+/// The digest and size of a file, read in 1 MiB page-aligned blocks with sequential read-ahead
+/// advice (a file smaller than a block gets a buffer of its own size). io.failed names the path
+/// and the system's reason: "cannot open 'x.tar': No such file or directory".
+/// `-` is an ordinary file name here (the CLI maps it to stdin).
+/// Example:
+///   auto f = ocikit::hash_file("layer.tar");
+///   if (f) std::cout << f->value.string() << ' ' << f->size << '\n';
+inline result<file_digest> hash_file(const std::filesystem::path& path,
+                                     digest_algorithm a = digest_algorithm::sha256,
+                                     const progress_callback& progress = {}) {
+  auto d = digester::create(a);
+  if (!d) return d.error();
+  const detail::fd_guard file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (file.fd < 0) return detail::file_error("cannot open", path, errno);
+  std::uint64_t total = 0;
+  std::size_t block = detail::file_block_size;
+  struct stat st {};
+  if (::fstat(file.fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    total = static_cast<std::uint64_t>(st.st_size);
+    // Room for the whole file plus one byte, so that a small file takes one read and one EOF.
+    const std::uint64_t fit = (total / detail::page_size + 1) * detail::page_size;
+    block = static_cast<std::size_t>(std::min<std::uint64_t>(block, fit));
+    (void)::posix_fadvise(file.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  }
+  const detail::page_buffer buffer(
+      static_cast<std::byte*>(::operator new (block, std::align_val_t{detail::page_size})));
+  for (;;) {
+    const ssize_t n = ::read(file.fd, buffer.get(), block);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return detail::file_error("cannot read", path, errno);
+    }
+    if (n == 0) break;
+    d->update(std::span<const std::byte>(buffer.get(), static_cast<std::size_t>(n)));
+    if (progress) progress(d->size(), total);
+  }
+  auto value = d->try_finish();
+  if (!value) return value.error();
+  return file_digest{std::move(*value), d->size()};
+}
+
+}  // namespace ocikit
+
+#endif  // OCIKIT_HASH_HPP
