@@ -48,9 +48,9 @@ const std::vector<std::string>& corpus() {
 void report(benchmark::State& state, std::size_t allocations) {
   const auto n = static_cast<double>(corpus().size());
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * corpus().size()));
-  state.counters["ns_per_ref"] = benchmark::Counter(
-      n * static_cast<double>(state.iterations()),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_ref"] =
+      benchmark::Counter(n * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["allocs_per_parse"] =
       static_cast<double>(allocations) / (n * static_cast<double>(state.iterations()));
 }

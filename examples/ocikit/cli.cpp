@@ -46,8 +46,10 @@ void append_json_string(std::string& out, std::string_view s) {
       ++i;
     } else {
       // Copy a well-formed UTF-8 sequence; escape each byte of anything else.
-      std::size_t len = (c >= 0xc2 && c <= 0xdf) ? 2 : (c >= 0xe0 && c <= 0xef) ? 3
-                        : (c >= 0xf0 && c <= 0xf4) ? 4 : 0;
+      std::size_t len = (c >= 0xc2 && c <= 0xdf)   ? 2
+                        : (c >= 0xe0 && c <= 0xef) ? 3
+                        : (c >= 0xf0 && c <= 0xf4) ? 4
+                                                   : 0;
       bool ok = len != 0 && i + len <= s.size();
       for (std::size_t k = 1; ok && k < len; ++k) {
         ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
@@ -109,7 +111,8 @@ bool for_each_line(std::istream& in, std::size_t max_line,
 }
 
 progress::progress(std::string label, std::uint64_t total)
-    : label_(std::move(label)), total_(total),
+    : label_(std::move(label)),
+      total_(total),
       enabled_(total >= (64U << 20) && ::isatty(STDERR_FILENO) == 1) {}
 
 progress::~progress() {
@@ -121,7 +124,8 @@ void progress::update(std::uint64_t done) {
   if (done - last_shown_ < total_ / 200 && done != total_) return;
   last_shown_ = done;
   const int width = 30;
-  const auto filled = static_cast<int>(static_cast<double>(done) / static_cast<double>(total_) * width);
+  const auto filled =
+      static_cast<int>(static_cast<double>(done) / static_cast<double>(total_) * width);
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(width, '.');
   std::fprintf(stderr, "\r%s [%s] %3d%%", label_.c_str(), bar.c_str(),

@@ -113,8 +113,8 @@ int run_ref_parse(const ref_parse_options& opt) {
   out.reserve(1 << 12);
   auto one = [&](std::string_view input, bool too_long) {
     ++total;
-    auto r = too_long ? result<reference_view>(error(errc::reference_invalid_format,
-                                                     input.size(), input.back()))
+    auto r = too_long ? result<reference_view>(
+                            error(errc::reference_invalid_format, input.size(), input.back()))
                       : parse(input, *mode, *accepted);
     if (r && policy) {
       if (auto p = check_policy(*r, *policy); !p) r = p.error();
@@ -157,16 +157,18 @@ void register_ref(CLI::App& app, int& status) {
   auto opt = std::make_shared<ref_parse_options>();
   auto* parse_cmd = ref->add_subcommand(
       "parse", "parse references (arguments, or one per line on stdin) and print their parts");
-  parse_cmd->add_option("--mode", opt->mode,
-                        "strict (Go Parse), normalized (ParseNormalizedNamed), canonical "
-                        "(ParseNamed), any (ParseAnyReference), docker (ParseDockerRef)")
+  parse_cmd
+      ->add_option("--mode", opt->mode,
+                   "strict (Go Parse), normalized (ParseNormalizedNamed), canonical "
+                   "(ParseNamed), any (ParseAnyReference), docker (ParseDockerRef)")
       ->check(CLI::IsMember({"strict", "normalized", "canonical", "any", "docker"}));
   parse_cmd->add_option("--algorithms", opt->algorithms,
                         "accepted digest algorithms, comma-separated (default "
                         "sha256,sha384,sha512; blake3 known)");
-  parse_cmd->add_option("--policy", opt->policy,
-                        "also apply a registry's stricter rules: azure (lowercase login server, "
-                        "no port, repository [a-z0-9._/-])")
+  parse_cmd
+      ->add_option("--policy", opt->policy,
+                   "also apply a registry's stricter rules: azure (lowercase login server, "
+                   "no port, repository [a-z0-9._/-])")
       ->check(CLI::IsMember({"azure"}));
   add_format_option(*parse_cmd, opt->format, output_format::json);
   parse_cmd->add_option("REF", opt->refs, "references; read from stdin when none is given");

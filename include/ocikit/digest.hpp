@@ -97,7 +97,8 @@ class algorithm_set {
     return *this;
   }
   /// The accepted algorithm named `name`, if any.
-  [[nodiscard]] constexpr std::optional<digest_algorithm> find(std::string_view name) const noexcept {
+  [[nodiscard]] constexpr std::optional<digest_algorithm> find(
+      std::string_view name) const noexcept {
     auto a = algorithm_from_name(name);
     if (a && contains(*a)) return a;
     return std::nullopt;
@@ -215,8 +216,7 @@ inline digest_check check_digest(std::string_view s, algorithm_set accepted) noe
 /// The error for a failed check (builds the detail text; only on the error path).
 inline error make_digest_error(std::string_view s, const digest_check& c, algorithm_set accepted) {
   switch (c.code) {
-    case errc::digest_unsupported:
-      return error(c.code, 0, std::string(s.substr(0, c.colon)));
+    case errc::digest_unsupported: return error(c.code, 0, std::string(s.substr(0, c.colon)));
     case errc::digest_invalid_length: {
       const auto alg = accepted.find(s.substr(0, c.colon));
       return error(c.code, c.offset, std::string(s.substr(0, c.colon)))
@@ -225,10 +225,8 @@ inline error make_digest_error(std::string_view s, const digest_check& c, algori
     case errc::digest_missing_separator:
     case errc::digest_empty:
     case errc::digest_empty_algorithm:
-    case errc::digest_empty_encoded:
-      return error(c.code, c.offset);
-    default:
-      return error(c.code, c.offset, s[c.offset]);
+    case errc::digest_empty_encoded: return error(c.code, c.offset);
+    default: return error(c.code, c.offset, s[c.offset]);
   }
 }
 

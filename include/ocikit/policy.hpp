@@ -20,10 +20,10 @@ namespace ocikit {
 
 /// What a registry demands beyond the reference grammar.
 struct registry_policy {
-  bool require_domain = false;           ///< the reference must name its registry
-  bool lowercase_domain = false;         ///< no uppercase letter in the domain
-  bool allow_port = true;                ///< a ":port" after the host is allowed
-  std::string_view repository_chars{};   ///< allowed bytes of the path (empty: grammar only)
+  bool require_domain = false;          ///< the reference must name its registry
+  bool lowercase_domain = false;        ///< no uppercase letter in the domain
+  bool allow_port = true;               ///< a ":port" after the host is allowed
+  std::string_view repository_chars{};  ///< allowed bytes of the path (empty: grammar only)
 
   /// Azure Container Registry: login servers are lowercase and have no port; repository names
   /// use [a-z0-9._/-] only.

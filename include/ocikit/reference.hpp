@@ -32,6 +32,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -176,12 +177,9 @@ class reference_view : public detail::reference_accessors<reference_view> {
 
   [[nodiscard]] constexpr std::string_view text() const noexcept {
     switch (storage_) {
-      case storage::inline_buffer:
-        return {buf_.data(), o_.size};
-      case storage::heap:
-        return heap_;
-      default:
-        return {ext_, o_.size};
+      case storage::inline_buffer: return {buf_.data(), o_.size};
+      case storage::heap: return heap_;
+      default: return {ext_, o_.size};
     }
   }
   [[nodiscard]] constexpr const detail::ref_offsets& offsets() const noexcept { return o_; }
@@ -264,9 +262,7 @@ struct reference_builder {
     r.o_ = o;
     return r;
   }
-  static reference_view view_of(const reference& r) noexcept {
-    return over_input(r.text_, r.o_);
-  }
+  static reference_view view_of(const reference& r) noexcept { return over_input(r.text_, r.o_); }
 };
 
 /// Joins up to five pieces into `v`'s inline buffer and parses the result strictly.
@@ -330,10 +326,10 @@ inline constexpr grammar::detail::char_table domain_marks{".:A-Z"};
 /// Go's splitDockerDomain, as positions: the domain Docker would use, and where the remainder
 /// starts in the input.
 struct docker_split {
-  std::string_view domain;     ///< the domain to use ("docker.io" when implied or legacy)
-  std::size_t remainder = 0;   ///< offset of the remainder in the input
-  bool add_library = false;    ///< "library/" goes before the remainder
-  bool rewritten = false;      ///< the normalised text differs from the input
+  std::string_view domain;    ///< the domain to use ("docker.io" when implied or legacy)
+  std::size_t remainder = 0;  ///< offset of the remainder in the input
+  bool add_library = false;   ///< "library/" goes before the remainder
+  bool rewritten = false;     ///< the normalised text differs from the input
 };
 
 constexpr docker_split split_docker_domain(std::string_view s) noexcept {
@@ -365,55 +361,64 @@ constexpr docker_split split_docker_domain(std::string_view s) noexcept {
   return d;
 }
 
-/// Maps an offset in the normalised text back to the input.
-inline error map_back(const error& e, std::size_t prefix_len, std::size_t remainder) {
-  if (!e.has_offset()) return e;
-  const std::size_t off = e.offset();
-  const std::size_t mapped = off >= prefix_len ? off - prefix_len + remainder : remainder;
-  return e.shifted(mapped - off);  // unsigned wrap-around gives the right result
+/// Go checks the remote name (the remainder up to its first ':') for uppercase before parsing.
+/// A remainder that parses has none (paths are lowercase, accepted digest algorithms too), so
+/// ocikit checks only after a parse failed: same answers, nothing spent on valid input.
+inline std::optional<error> remote_uppercase(std::string_view s, std::size_t remainder_at) {
+  const std::string_view remainder = s.substr(remainder_at);
+  const std::string_view remote = remainder.substr(0, remainder.find(':'));
+  for (std::size_t i = 0; i < remote.size(); ++i) {
+    if (grammar::chars::upper(remote[i])) {
+      return error(errc::reference_uppercase, remainder_at + i, remote[i]);
+    }
+  }
+  return std::nullopt;
 }
 
 inline result<reference_view> parse_normalized_view(std::string_view s, algorithm_set accepted) {
   if (is_identifier(s)) return error(errc::reference_is_identifier, 0);
   const docker_split d = split_docker_domain(s);
   const std::string_view remainder = s.substr(d.remainder);
-  const std::string_view remote = remainder.substr(0, remainder.find(':'));
-  for (std::size_t i = 0; i < remote.size(); ++i) {
-    if (OCIKIT_UNLIKELY(grammar::chars::upper(remote[i]))) {
-      return error(errc::reference_uppercase, d.remainder + i, remote[i]);
+  if (!d.rewritten) {
+    auto r = parse_strict_view(s, accepted);
+    if (OCIKIT_UNLIKELY(!r)) {
+      if (auto up = remote_uppercase(s, d.remainder)) return *up;
     }
+    return r;
   }
-  if (!d.rewritten) return parse_strict_view(s, accepted);
 
-  // Write domain "/" ["library/"] remainder straight into the result's inline buffer.
+  // Parse only the remainder (what follows "domain /"), then write domain "/" ["library/"]
+  // remainder into the result's inline buffer and move the offsets behind the prefix.
   const std::string_view lib = d.add_library ? official_repository_prefix : std::string_view();
   const std::size_t prefix_len = d.domain.size() + 1 + lib.size();
-  const std::size_t total = prefix_len + remainder.size();
-  result<reference_view> out{boost::system::in_place_value};
-  if (OCIKIT_LIKELY(total <= reference_view::inline_capacity)) {
-    char* buf = reference_builder::inline_buffer(*out);
-    // (memcpy of an empty string_view could be passed a null pointer: copy only what is there)
-    std::memcpy(buf, d.domain.data(), d.domain.size());
-    buf[d.domain.size()] = '/';
-    if (!lib.empty()) std::memcpy(buf + d.domain.size() + 1, lib.data(), lib.size());
-    if (!remainder.empty()) std::memcpy(buf + prefix_len, remainder.data(), remainder.size());
-    const std::string_view text(buf, total);
-    ref_offsets o;
-    const errc c = strict_core(text, accepted, o);
-    if (OCIKIT_LIKELY(c == errc::ok)) {
-      reference_builder::set_offsets(*out, o);
-    } else {
-      out = map_back(strict_error(text, accepted, c, o), prefix_len, d.remainder);
-    }
-    return out;
-  }
-  // Too long for any valid reference: parse a heap copy only to report the right error.
-  const joined_text j({d.domain, "/", lib, remainder});
   ref_offsets o;
-  const errc c = strict_core(j.text, accepted, o);
-  out = map_back(c != errc::ok ? strict_error(j.text, accepted, c, o)
-                               : error(errc::reference_invalid_format, s.size()),
-                 prefix_len, d.remainder);
+  const errc c = strict_core<grammar::remote_reference_only>(remainder, accepted, o,
+                                                             max_path_length - lib.size());
+  if (OCIKIT_UNLIKELY(c != errc::ok)) {
+    if (auto up = remote_uppercase(s, d.remainder)) return *up;
+    return strict_error<grammar::remote_reference_only>(remainder, accepted, c, o, lib.size())
+        .shifted(d.remainder);
+  }
+  const std::size_t total = prefix_len + remainder.size();
+  o.has_domain = true;
+  o.domain_end = static_cast<std::uint32_t>(d.domain.size());
+  o.path_begin = static_cast<std::uint32_t>(d.domain.size() + 1);
+  const auto shift = static_cast<std::uint32_t>(prefix_len);
+  o.path_end += shift;
+  o.tag_end += shift;
+  o.digest_begin += shift;
+  o.size = static_cast<std::uint32_t>(total);
+  if (OCIKIT_UNLIKELY(total > reference_view::inline_capacity)) {  // never for valid input
+    return owning_view(joined_text({d.domain, "/", lib, remainder}).text, o);
+  }
+  result<reference_view> out{boost::system::in_place_value};
+  char* buf = reference_builder::inline_buffer(*out);
+  // (memcpy of an empty string_view could be passed a null pointer: copy only what is there)
+  std::memcpy(buf, d.domain.data(), d.domain.size());
+  buf[d.domain.size()] = '/';
+  if (!lib.empty()) std::memcpy(buf + d.domain.size() + 1, lib.data(), lib.size());
+  if (!remainder.empty()) std::memcpy(buf + prefix_len, remainder.data(), remainder.size());
+  reference_builder::set_offsets(*out, o);
   return out;
 }
 
@@ -421,22 +426,22 @@ inline result<reference_view> parse_normalized_view(std::string_view s, algorith
 
 /// Strict parse (Go `Parse`): the grammar alone, no defaults; `string()` equals the input.
 /// Never allocates on success.
-inline result<reference_view> parse_reference(
-    std::string_view s, algorithm_set accepted = algorithm_set::defaults()) {
+inline result<reference_view> parse_reference(std::string_view s,
+                                              algorithm_set accepted = algorithm_set::defaults()) {
   return detail::parse_strict_view(s, accepted);
 }
 
 /// Docker's normalisation (Go `ParseNormalizedNamed`): adds `docker.io` and `library/` where
 /// the Docker CLI would; never adds a tag. A bare 64-hex image ID is refused.
-inline result<reference_view> parse_normalized(
-    std::string_view s, algorithm_set accepted = algorithm_set::defaults()) {
+inline result<reference_view> parse_normalized(std::string_view s,
+                                               algorithm_set accepted = algorithm_set::defaults()) {
   return detail::parse_normalized_view(s, accepted);
 }
 
 /// Normalised, and an error (`name_not_canonical`) unless the input is already fully qualified
 /// (Go `ParseNamed`).
-inline result<reference_view> parse_canonical(
-    std::string_view s, algorithm_set accepted = algorithm_set::defaults()) {
+inline result<reference_view> parse_canonical(std::string_view s,
+                                              algorithm_set accepted = algorithm_set::defaults()) {
   auto r = detail::parse_normalized_view(s, accepted);
   if (r && r->string() != s) {
     return error(errc::reference_not_canonical, 0, std::string(r->string()));
@@ -470,9 +475,8 @@ inline result<reference_view> parse_docker(std::string_view s,
   auto r = detail::parse_normalized_view(s, accepted);
   if (!r || r->has_tag() != r->has_digest()) return r;
   const bool add_tag = !r->has_tag();
-  const detail::joined_text j =
-      add_tag ? detail::joined_text({r->string(), ":", default_tag})
-              : detail::joined_text({r->name(), "@", r->digest()});
+  const detail::joined_text j = add_tag ? detail::joined_text({r->string(), ":", default_tag})
+                                        : detail::joined_text({r->name(), "@", r->digest()});
   detail::ref_offsets o = r->offsets();
   o.size = static_cast<std::uint32_t>(j.text.size());
   if (add_tag) {
@@ -491,16 +495,11 @@ inline result<reference_view> parse_docker(std::string_view s,
 inline result<reference_view> parse(std::string_view s, parse_mode mode,
                                     algorithm_set accepted = algorithm_set::defaults()) {
   switch (mode) {
-    case parse_mode::strict:
-      return parse_reference(s, accepted);
-    case parse_mode::normalized:
-      return parse_normalized(s, accepted);
-    case parse_mode::canonical:
-      return parse_canonical(s, accepted);
-    case parse_mode::any:
-      return parse_any(s, accepted);
-    case parse_mode::docker:
-      return parse_docker(s, accepted);
+    case parse_mode::strict: return parse_reference(s, accepted);
+    case parse_mode::normalized: return parse_normalized(s, accepted);
+    case parse_mode::canonical: return parse_canonical(s, accepted);
+    case parse_mode::any: return parse_any(s, accepted);
+    case parse_mode::docker: return parse_docker(s, accepted);
   }
   return parse_reference(s, accepted);
 }
@@ -517,8 +516,8 @@ inline bool is_valid_reference(std::string_view s, parse_mode mode = parse_mode:
 
 /// Parses a mode name ("strict", "normalized", "canonical", "any", "docker").
 constexpr std::optional<parse_mode> parse_mode_from_name(std::string_view name) noexcept {
-  for (auto m : {parse_mode::strict, parse_mode::normalized, parse_mode::canonical,
-                 parse_mode::any, parse_mode::docker}) {
+  for (auto m : {parse_mode::strict, parse_mode::normalized, parse_mode::canonical, parse_mode::any,
+                 parse_mode::docker}) {
     if (to_string(m) == name) return m;
   }
   return std::nullopt;

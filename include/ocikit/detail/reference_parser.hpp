@@ -20,8 +20,8 @@ namespace ocikit::detail {
 /// Where the parts of a reference sit in its text. Offsets are 32-bit: inputs of 4 GiB or more
 /// are refused before matching.
 struct ref_offsets {
-  std::uint32_t domain_end = 0;    ///< domain = [0, domain_end); has_domain says if there is one
-  std::uint32_t path_begin = 0;    ///< path = [path_begin, path_end); name = [0, path_end)
+  std::uint32_t domain_end = 0;  ///< domain = [0, domain_end); has_domain says if there is one
+  std::uint32_t path_begin = 0;  ///< path = [path_begin, path_end); name = [0, path_end)
   std::uint32_t path_end = 0;
   std::uint32_t tag_end = 0;       ///< tag = [path_end + 1, tag_end) when has_tag
   std::uint32_t digest_begin = 0;  ///< digest = [digest_begin, size) when has_digest
@@ -36,8 +36,8 @@ inline constexpr std::size_t max_path_length = 255;
 inline constexpr std::size_t max_tag_length = 128;
 inline constexpr std::size_t max_input_length = 0xffffffffU;
 
-using ref_input =
-    tao::pegtl::memory_input<tao::pegtl::tracking_mode::lazy, tao::pegtl::eol::lf_crlf, const char*>;
+using ref_input = tao::pegtl::memory_input<tao::pegtl::tracking_mode::lazy,
+                                           tao::pegtl::eol::lf_crlf, const char*>;
 
 struct ref_state {
   const char* base;
@@ -84,27 +84,32 @@ struct ref_action<grammar::reference_digest> {
   }
 };
 
-/// True when the whole of `t` matches grammar::reference (no limits, no digest semantics).
+/// True when the whole of `t` matches `Top` (no limits, no digest semantics).
+template <class Top = grammar::reference_only>
 inline bool matches_reference_grammar(std::string_view t) noexcept {
   ref_input in(t.data(), t.data() + t.size(), "");
-  return tao::pegtl::parse<grammar::reference_only>(in);
+  return tao::pegtl::parse<Top>(in);
 }
 
-/// The strict core: grammar, then the 255-byte path limit, then go-digest's checks.
-/// Returns errc::ok, errc::reference_invalid_format for "the grammar did not match" (the caller
-/// diagnoses it), errc::reference_name_too_long, or a digest code. Never allocates.
-inline errc strict_core(std::string_view t, algorithm_set accepted, ref_offsets& o) noexcept {
+/// The strict core: grammar, then the path limit (255 bytes, less what normalisation adds in
+/// front of the path), then go-digest's checks. Returns errc::ok,
+/// errc::reference_invalid_format for "the grammar did not match" (the caller diagnoses it),
+/// errc::reference_name_too_long, or a digest code. `Top` is reference_only, or
+/// remote_reference_only for the part after a registry. Never allocates.
+template <class Top = grammar::reference_only>
+inline errc strict_core(std::string_view t, algorithm_set accepted, ref_offsets& o,
+                        std::size_t path_limit = max_path_length) noexcept {
   o = ref_offsets{};
   if (OCIKIT_UNLIKELY(t.size() >= max_input_length)) return errc::reference_invalid_format;
   o.size = static_cast<std::uint32_t>(t.size());
   ref_input in(t.data(), t.data() + t.size(), "");
   ref_state st{t.data(), &o};
-  if (!tao::pegtl::parse<grammar::reference_only, ref_action>(in, st)) {
+  if (!tao::pegtl::parse<Top, ref_action>(in, st)) {
     return errc::reference_invalid_format;
   }
   if (!o.has_tag) o.tag_end = o.path_end;
   if (!o.has_digest) o.digest_begin = o.size;
-  if (o.path_end - o.path_begin > max_path_length) return errc::reference_name_too_long;
+  if (o.path_end - o.path_begin > path_limit) return errc::reference_name_too_long;
   if (o.has_digest) {
     const auto c = check_digest(t.substr(o.digest_begin), accepted);
     if (c.code != errc::ok) return c.code;
@@ -200,6 +205,7 @@ constexpr bool has_uppercase(std::string_view t) noexcept {
 }
 
 /// True when the ASCII-lowercased `t` matches the grammar (Go: ErrNameContainsUppercase).
+template <class Top = grammar::reference_only>
 inline bool lowercase_matches(std::string_view t) {
   std::array<char, 512> small{};
   std::string big;
@@ -209,14 +215,17 @@ inline bool lowercase_matches(std::string_view t) {
     p = big.data();
   }
   for (std::size_t i = 0; i < t.size(); ++i) p[i] = to_lower(t[i]);
-  return matches_reference_grammar(std::string_view(p, t.size()));
+  return matches_reference_grammar<Top>(std::string_view(p, t.size()));
 }
 
-/// The precise error for a strict_core result other than ok.
+/// The precise error for a strict_core result other than ok (`path_extra`: bytes that
+/// normalisation puts in front of the path, counted by the limit).
+template <class Top = grammar::reference_only>
 inline error strict_error(std::string_view t, algorithm_set accepted, errc code,
-                          const ref_offsets& o) {
+                          const ref_offsets& o, std::size_t path_extra = 0) {
   if (code == errc::reference_name_too_long) {
-    return error(code, o.path_begin + max_path_length).with_numbers(o.path_end - o.path_begin);
+    return error(code, o.path_begin + max_path_length - path_extra)
+        .with_numbers(o.path_end - o.path_begin + path_extra);
   }
   if (code != errc::reference_invalid_format) {  // a digest check failed
     const std::string_view d = t.substr(o.digest_begin);
@@ -230,10 +239,10 @@ inline error strict_error(std::string_view t, algorithm_set accepted, errc code,
   f.base = t.data();
   {
     ref_input in(t.data(), t.data() + t.size(), "");
-    (void)tao::pegtl::parse<grammar::reference_only, tao::pegtl::nothing, diagnose_control>(in, f);
+    (void)tao::pegtl::parse<Top, tao::pegtl::nothing, diagnose_control>(in, f);
   }
   const auto at = static_cast<std::size_t>((f.furthest ? f.furthest : t.data()) - t.data());
-  if (has_uppercase(t) && lowercase_matches(t)) {
+  if (has_uppercase(t) && lowercase_matches<Top>(t)) {
     std::size_t u = at;
     if (u >= t.size() || !is_upper(t[u])) {
       u = 0;
@@ -243,8 +252,8 @@ inline error strict_error(std::string_view t, algorithm_set accepted, errc code,
   }
   errc c = f.code == errc::ok ? errc::reference_invalid_format : f.code;
   if (c == errc::reference_invalid_tag && f.rule_start &&
-      static_cast<std::size_t>(f.furthest - f.rule_start) >= max_tag_length &&
-      at < t.size() && grammar::chars::tag_rest(t[at])) {
+      static_cast<std::size_t>(f.furthest - f.rule_start) >= max_tag_length && at < t.size() &&
+      grammar::chars::tag_rest(t[at])) {
     c = errc::reference_tag_too_long;
   }
   if (at >= t.size()) {

@@ -16,18 +16,34 @@ namespace detail {
 /// A 256-entry membership table built from a list of characters and ranges ("a-z0-9._").
 struct char_table {
   std::array<bool, 256> member{};
+  /// The same set as byte ranges [lo, hi] (at most 8), for vectorised scans.
+  std::array<std::array<unsigned char, 2>, 8> ranges{};
+  std::size_t range_count = 0;
   /// `spec` lists single characters and ranges `x-y`; a '-' first or last stands for itself.
   consteval explicit char_table(std::string_view spec) {
     for (std::size_t i = 0; i < spec.size(); ++i) {
       if (i + 2 < spec.size() && spec[i + 1] == '-') {
-        for (int c = static_cast<unsigned char>(spec[i]); c <= static_cast<unsigned char>(spec[i + 2]);
-             ++c) {
+        for (int c = static_cast<unsigned char>(spec[i]);
+             c <= static_cast<unsigned char>(spec[i + 2]); ++c) {
           member[static_cast<std::size_t>(c)] = true;
         }
         i += 2;
       } else {
         member[static_cast<unsigned char>(spec[i])] = true;
       }
+    }
+    for (std::size_t c = 0; c < 256;) {
+      if (!member[c]) {
+        ++c;
+        continue;
+      }
+      std::size_t last = c;
+      while (last + 1 < 256 && member[last + 1]) ++last;
+      if (range_count < ranges.size()) {
+        ranges[range_count] = {static_cast<unsigned char>(c), static_cast<unsigned char>(last)};
+      }
+      ++range_count;  // more than 8 ranges: no vectorised scan (see grammar/scan.hpp)
+      c = last + 1;
     }
   }
   [[nodiscard]] constexpr bool operator()(char c) const noexcept {

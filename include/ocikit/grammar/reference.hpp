@@ -25,8 +25,8 @@
 #ifndef OCIKIT_GRAMMAR_REFERENCE_HPP
 #define OCIKIT_GRAMMAR_REFERENCE_HPP
 
-#include <tao/pegtl.hpp>
 #include <string_view>
+#include <tao/pegtl.hpp>
 #include <type_traits>
 
 #include "ocikit/grammar/chars.hpp"
@@ -175,6 +175,12 @@ struct reference : pegtl::seq<name, pegtl::opt<pegtl::one<':'>, tag>,
                               pegtl::opt<pegtl::one<'@'>, reference_digest>> {};
 /// A whole input that is one reference.
 struct reference_only : pegtl::seq<reference, pegtl::eof> {};
+
+/// remote-reference := path [ ":" tag ] [ "@" digest ] — what follows "domain /" in a reference
+/// (Docker normalisation parses the remainder after the registry with it).
+struct remote_reference : pegtl::seq<path, pegtl::opt<pegtl::one<':'>, tag>,
+                                     pegtl::opt<pegtl::one<'@'>, reference_digest>> {};
+struct remote_reference_only : pegtl::seq<remote_reference, pegtl::eof> {};
 
 /// identifier := [a-f0-9]{64}  (a bare image ID)
 struct identifier : run<chars::lower_hex, 64, 64> {};
