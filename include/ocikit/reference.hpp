@@ -152,7 +152,9 @@ class reference_view : public detail::reference_accessors<reference_view> {
   /// Capacity of the inline buffer that holds a normalised reference (see the file comment).
   static constexpr std::size_t inline_capacity = 544;
 
-  constexpr reference_view() noexcept = default;
+  // User-provided so that `const reference_view v;` works; the buffer is left uninitialised
+  // (only the first offsets().size bytes are ever read, and only after they were written).
+  constexpr reference_view() noexcept {}  // NOLINT(modernize-use-equals-default)
   reference_view(const reference_view& other) { *this = other; }
   reference_view(reference_view&& other) noexcept { *this = std::move(other); }
   reference_view& operator=(reference_view&& other) noexcept {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <tao/pegtl.hpp>
+#include <type_traits>
 
 #include "ocikit/digest.hpp"
 #include "ocikit/error.hpp"
@@ -146,18 +147,25 @@ struct furthest_failure {
   std::array<frame, 8> stack{};
   std::size_t depth = 0;
   const char* scan_start = nullptr;  ///< start of the hand-scanned rule being matched
+  bool furthest_in_domain = false;   ///< the furthest failure happened inside a domain attempt
+  int domain_attempts = 0;           ///< nesting of grammar::domain_prefix
 
   void fail_at(const char* p) noexcept {
     const errc here = depth > 0 ? stack[depth - 1].code : errc::ok;
-    // A failure further right wins. At the same position a later attempt wins only over a domain
-    // attempt: a domain exists only when a '/' follows it, so the path reading is the better one.
+    const bool here_in_domain = in_domain();
+    // A failure further right wins. At the same position a later attempt wins only over one made
+    // while reading a domain (or its port): a domain exists only when a '/' follows it, so the
+    // path-and-tag reading is the better one.
     if (furthest == nullptr || p > furthest ||
-        (p == furthest && code == errc::reference_invalid_domain && here != code)) {
+        (p == furthest && furthest_in_domain && !here_in_domain)) {
       furthest = p;
       code = here;
+      furthest_in_domain = here_in_domain;
       rule_start = depth > 0 ? stack[depth - 1].start : base;
     }
   }
+  /// True while "domain /" is being tried (the domain, its port, or the '/' after it).
+  [[nodiscard]] bool in_domain() const noexcept { return domain_attempts > 0; }
 };
 
 template <class Rule>
@@ -165,8 +173,11 @@ struct diagnose_control : tao::pegtl::normal<Rule> {
   // Hand-scanned rules are atomic for PEGTL; the diagnosis needs the control hooks for them too.
   static constexpr bool enable = true;
 
+  static constexpr bool domain_attempt = std::is_same_v<Rule, grammar::domain_prefix>;
+
   template <class ParseInput>
   static void start(const ParseInput& in, furthest_failure& f) noexcept {
+    if constexpr (domain_attempt) ++f.domain_attempts;
     if constexpr (rule_error<Rule> != errc::ok) {
       if (f.depth < f.stack.size()) f.stack[f.depth] = {rule_error<Rule>, in.current()};
       ++f.depth;
@@ -180,6 +191,7 @@ struct diagnose_control : tao::pegtl::normal<Rule> {
       f.fail_at(Rule::scan(f.scan_start, in.end()).furthest);
     }
     if constexpr (rule_error<Rule> != errc::ok) --f.depth;
+    if constexpr (domain_attempt) --f.domain_attempts;
   }
   template <class ParseInput>
   static void failure(const ParseInput& in, furthest_failure& f) noexcept {
@@ -189,6 +201,7 @@ struct diagnose_control : tao::pegtl::normal<Rule> {
       f.fail_at(in.current());
     }
     if constexpr (rule_error<Rule> != errc::ok) --f.depth;
+    if constexpr (domain_attempt) --f.domain_attempts;
   }
 };
 
@@ -231,7 +244,9 @@ inline error strict_error(std::string_view t, algorithm_set accepted, errc code,
     const std::string_view d = t.substr(o.digest_begin);
     return make_digest_error(d, check_digest(d, accepted), accepted).shifted(o.digest_begin);
   }
-  if (t.empty()) return error(errc::reference_empty, 0);
+  if (t.empty() && std::is_same_v<Top, grammar::reference_only>) {
+    return error(errc::reference_empty, 0);
+  }
   if (t.size() >= max_input_length) {
     return error(errc::reference_invalid_format, max_input_length, t[max_input_length]);
   }

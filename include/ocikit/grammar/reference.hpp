@@ -73,7 +73,7 @@ struct ipv6_host : scanned_rule<ipv6_host> {
     if (b == e || *b != '[') return detail::no_match(b);
     const char* p = skip<chars::ipv6>(b + 1, e);
     if (p == b + 1 || p == e || *p != ']') return detail::no_match(p);
-    return {p + 1, p + 1};
+    return {p + 1, p};  // the last byte examined and rejected by the run is the ']'
   }
 };
 

@@ -1,0 +1,171 @@
+// Differential fuzzing of reference parsing (ocikit/reference.hpp).
+//
+// Input layout: byte 0 selects the parse mode (byte % 5: strict, normalized, canonical, any,
+// docker) and the accepted digest algorithms ((byte / 5) % 3: defaults, all, sha256 only); the
+// remaining bytes are the reference. Every oracle below that does not hold calls abort():
+//   - the view (parse_*) and the owning type (reference::parse, reference(view)) agree on
+//     validity, every part and, on failure, the whole error;
+//   - is_valid_reference(s, mode) == parse(s, mode).has_value();
+//   - every error has a code other than ok, an offset <= input size and a non-empty message;
+//   - strict: string() == input, and parsing string() again gives the same parts;
+//   - normalized: normalize(normalize(x).string()) == normalize(x); every mode is a fixed point
+//     of its own output, and that output is a valid strict reference with the same parts;
+//   - a view that owns its text keeps it after the input buffer is overwritten;
+//   - the builders without_tag / without_digest / with_tag give valid strict references.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "ocikit/reference.hpp"
+
+namespace {
+
+void check(bool ok) {
+  if (!ok) std::abort();
+}
+
+template <class A, class B>
+bool same_parts(const A& a, const B& b) {
+  return a.string() == b.string() && a.domain() == b.domain() && a.path() == b.path() &&
+         a.name() == b.name() && a.tag() == b.tag() && a.digest() == b.digest() &&
+         a.has_domain() == b.has_domain() && a.has_tag() == b.has_tag() &&
+         a.has_digest() == b.has_digest() && a.is_named() == b.is_named() &&
+         a.familiar_string() == b.familiar_string() && a.familiar_name() == b.familiar_name();
+}
+
+/// The parts of a normalised result as a strict parse of its text sees them.
+template <class A, class B>
+bool same_named_parts(const A& a, const B& b) {
+  return a.string() == b.string() && a.domain() == b.domain() && a.path() == b.path() &&
+         a.tag() == b.tag() && a.digest() == b.digest() && a.has_tag() == b.has_tag() &&
+         a.has_digest() == b.has_digest();
+}
+
+void check_error(const ocikit::error& e, std::string_view input) {
+  check(e.code() != ocikit::errc::ok);
+  check(e.condition() != ocikit::condition::ok);
+  check(!e.id().empty() && e.id() != "ok");
+  check(e.has_offset() && e.offset() <= input.size());
+  check(!e.message().empty());
+}
+
+/// Consistency of the accessors of one valid result.
+template <class R>
+void check_shape(const R& r) {
+  const std::string_view s = r.string();
+  if (!r.is_named()) {
+    check(r.has_digest() && !r.has_tag() && !r.has_domain() && r.path().empty());
+    check(r.digest() == s && r.familiar_string() == s);
+    return;
+  }
+  check(!r.path().empty() && r.path().size() <= ocikit::detail::max_path_length);
+  check(r.has_domain() == !r.domain().empty());
+  check(s.starts_with(r.name()));
+  check(s.ends_with(r.familiar_string()) && r.familiar_string().starts_with(r.familiar_name()));
+  check(r.has_tag() == !r.tag().empty() && r.tag().size() <= ocikit::detail::max_tag_length);
+  check(r.has_digest() == !r.digest().empty());
+  if (r.has_digest()) check(r.digest_value().string() == r.digest());
+  std::string expect(r.name());
+  if (r.has_tag()) expect.append(":").append(r.tag());
+  if (r.has_digest()) expect.append("@").append(r.digest());
+  check(expect == s);
+}
+
+void check_builders(const ocikit::reference_view& r, ocikit::algorithm_set accepted) {
+  if (!r.is_named()) {
+    check(!r.without_tag() && !r.without_digest() && !r.with_tag("latest"));
+    return;
+  }
+  const auto no_tag = r.without_tag();
+  const auto no_digest = r.without_digest();
+  const auto latest = r.with_tag("latest");
+  check(no_tag && no_digest && latest);
+  check(!no_tag->has_tag() && no_tag->digest() == r.digest() && no_tag->name() == r.name());
+  check(!no_digest->has_digest() && no_digest->tag() == r.tag());
+  check(latest->tag() == "latest" && latest->digest() == r.digest());
+  for (const auto* b : {&*no_tag, &*no_digest, &*latest}) {
+    const auto again = ocikit::parse_reference(b->string(), accepted);
+    check(again && same_named_parts(*again, *b));
+  }
+  check(!r.with_tag("") && !r.with_tag("-x") && !r.with_digest("sha256:x"));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const auto mode = static_cast<ocikit::parse_mode>(data[0] % 5);
+  ocikit::algorithm_set accepted;
+  switch ((data[0] / 5) % 3) {
+    case 0: accepted = ocikit::algorithm_set::defaults(); break;
+    case 1: accepted = ocikit::algorithm_set::all(); break;
+    default: accepted = {ocikit::digest_algorithm::sha256}; break;
+  }
+  // The input lives in its own buffer so that it can be overwritten below.
+  std::string buffer(reinterpret_cast<const char*>(data + 1), size - 1);
+  const std::string original = buffer;
+  const std::string_view s = buffer;
+
+  const auto view = ocikit::parse(s, mode, accepted);
+  const auto owned = ocikit::reference::parse(s, mode, accepted);
+  check(view.has_value() == owned.has_value());
+  check(ocikit::is_valid_reference(s, mode, accepted) == view.has_value());
+
+  if (!view) {
+    check_error(view.error(), s);
+    check(view.error() == owned.error());
+    check(view.error().error_code() == view.error().code());
+    check(view.error().error_code() == view.error().condition());
+    if (mode == ocikit::parse_mode::strict && s.empty()) {
+      check(view.error() == ocikit::errc::reference_empty);
+    }
+    return 0;
+  }
+
+  const ocikit::reference_view& r = *view;
+  check(same_parts(r, *owned));
+  check(same_parts(r, ocikit::reference(r)));
+  check(same_parts(r, owned->view()));
+  check_shape(r);
+
+  // Every mode is a fixed point of its own output.
+  const auto again = ocikit::parse(r.string(), mode, accepted);
+  check(again && same_parts(*again, r));
+  // A named result is a valid strict reference with the same parts.
+  if (r.is_named()) {
+    const auto strict = ocikit::parse_reference(r.string(), accepted);
+    check(strict && same_named_parts(*strict, r));
+  }
+
+  switch (mode) {
+    case ocikit::parse_mode::strict: check(r.string() == s && !r.owns_text()); break;
+    case ocikit::parse_mode::normalized:
+    case ocikit::parse_mode::canonical: {
+      // No has_domain() check: a first component with '.' that is not a valid domain
+      // ("a_b.c/d") stays part of the path, as in Go.
+      const auto n2 = ocikit::parse_normalized(r.string(), accepted);
+      check(n2 && n2->string() == r.string());
+      if (mode == ocikit::parse_mode::canonical) check(r.string() == s);
+      break;
+    }
+    case ocikit::parse_mode::any:
+      if (!r.is_named()) check(r.digest().ends_with(s));
+      break;
+    case ocikit::parse_mode::docker: check(r.has_tag() != r.has_digest()); break;
+  }
+
+  // A view that owns its text does not depend on the input any more.
+  const ocikit::reference_view copy = r;
+  const ocikit::reference kept(r);
+  if (r.owns_text()) {
+    std::memset(buffer.data(), '#', buffer.size());
+    check(same_parts(copy, kept));
+  }
+  buffer = original;
+
+  check_builders(r, accepted);
+  return 0;
+}
