@@ -57,6 +57,8 @@ class progress {
 // One register function per noun; each sets `status` when its verb runs.
 void register_ref(CLI::App& app, int& status);
 void register_digest(CLI::App& app, int& status);
+void register_platform(CLI::App& app, int& status);
+void register_manifest(CLI::App& app, int& status);
 
 }  // namespace ocikit::cli
 

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   int status = ocikit::cli::exit_ok;
   ocikit::cli::register_ref(app, status);
   ocikit::cli::register_digest(app, status);
+  ocikit::cli::register_platform(app, status);
+  ocikit::cli::register_manifest(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

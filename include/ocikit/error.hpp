@@ -270,7 +270,11 @@ namespace ocikit {
     "<os>/<arch> for any other")                                                                  \
   X(platform_unknown_os, "platform.unknown_os", platform_invalid,                                 \
     "unknown operating system '{d}': a version or features in parentheses need a known os, or "   \
-    "the form <os>(...)/<arch>")
+    "the form <os>(...)/<arch>")                                                                  \
+  X(platform_no_match, "platform.no_match", not_found, "no manifest for {d}")                     \
+  X(platform_not_an_index, "platform.not_an_index", manifest_unsupported,                         \
+    "cannot select a platform from {d}: only an OCI image index or a Docker manifest list has "   \
+    "one entry per platform")
 
 enum class condition : int {
   ok = 0,

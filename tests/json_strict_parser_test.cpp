@@ -1,0 +1,371 @@
+#include "ocikit/json/strict_parser.hpp"
+
+#include <pthread.h>
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ocikit/json/pointer.hpp"
+
+namespace {
+
+namespace json = ocikit::json;
+using ocikit::errc;
+
+// The error of a document that must fail.
+ocikit::error failure(std::string_view text, const json::strict_options& o = {}) {
+  auto r = json::parse_strict(text, o);
+  REQUIRE_FALSE(r.has_value());
+  return r.error();
+}
+
+void check_error(std::string_view text, errc code, std::size_t offset, std::string_view pointer,
+                 std::string_view message, const json::strict_options& o = {}) {
+  CAPTURE(text);
+  const ocikit::error e = failure(text, o);
+  CHECK(e.code() == code);
+  CHECK(e.offset() == offset);
+  CHECK(e.pointer() == pointer);
+  CHECK(e.message() == message);
+}
+
+std::string nested_arrays(std::size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
+
+}  // namespace
+
+TEST_CASE("strict parser: values, kinds and iteration", "[json]") {
+  const std::string text =
+      R"({"s":"text","i":-7,"t":true,"f":false,"n":null,"a":[1,"x",{}],"o":{"k":"v"}})";
+  auto doc = json::parse_strict(text);
+  REQUIRE(doc.has_value());
+  const json::value root = doc->root();
+  REQUIRE(root.is_object());
+  CHECK(root.size() == 7);
+
+  std::vector<std::string_view> keys;
+  for (const json::member m : root.members()) keys.push_back(m.key);
+  CHECK(keys == std::vector<std::string_view>{"s", "i", "t", "f", "n", "a", "o"});
+
+  CHECK(root.find("s")->get_string() == "text");
+  CHECK(root.find("i")->kind() == json::value_kind::int64);
+  CHECK(root.find("i")->get_int64() == -7);
+  CHECK(root.find("t")->get_bool());
+  CHECK_FALSE(root.find("f")->get_bool());
+  CHECK(root.find("n")->is_null());
+  CHECK_FALSE(root.find("missing").has_value());
+
+  const json::value a = *root.find("a");
+  REQUIRE(a.is_array());
+  CHECK(a.size() == 3);
+  std::vector<json::value_kind> kinds;
+  for (const json::value e : a.elements()) kinds.push_back(e.kind());
+  CHECK(kinds == std::vector<json::value_kind>{json::value_kind::int64, json::value_kind::string,
+                                               json::value_kind::object});
+  CHECK(root.find("o")->find("k")->get_string() == "v");
+  // Scalars have no elements or members.
+  CHECK(root.find("s")->size() == 0);
+  CHECK(root.find("s")->members().begin() == root.find("s")->members().end());
+  CHECK(doc->node_count() == 20);
+  CHECK(doc->input() == text);
+}
+
+TEST_CASE("strict parser: strings without escapes view the input", "[json]") {
+  const std::string text = R"({"key":"plain","esc":"a\u00e9\n\ud83d\ude00"})";
+  auto doc = json::parse_strict(text);
+  REQUIRE(doc.has_value());
+  const std::string_view plain = doc->root().find("key")->get_string();
+  CHECK(plain == "plain");
+  CHECK(plain.data() == text.data() + 8);
+  // Escapes are unescaped: U+00E9, a newline, and a surrogate pair as one 4-byte UTF-8 sequence.
+  CHECK(doc->root().find("esc")->get_string() == "a\xC3\xA9\n\xF0\x9F\x98\x80");
+}
+
+TEST_CASE("strict parser: integers are exact, other numbers keep their text", "[json]") {
+  auto doc = json::parse_strict(
+      R"([9007199254740993, 9223372036854775807, -9223372036854775808, 9223372036854775808,)"
+      R"( 18446744073709551615, 18446744073709551616, 2.0, 1e3, -0, 0])");
+  REQUIRE(doc.has_value());
+  std::vector<json::value> v;
+  for (const json::value e : doc->root().elements()) v.push_back(e);
+  REQUIRE(v.size() == 10);
+  CHECK(v[0].kind() == json::value_kind::int64);
+  CHECK(v[0].get_int64() == 9007199254740993);  // 2^53 + 1: not rounded through a double
+  CHECK(v[1].get_int64() == INT64_MAX);
+  CHECK(v[2].get_int64() == INT64_MIN);
+  CHECK(v[3].kind() == json::value_kind::uint64);
+  CHECK(v[3].get_uint64() == 9223372036854775808ULL);
+  CHECK(v[4].get_uint64() == UINT64_MAX);
+  CHECK(v[5].kind() == json::value_kind::number);
+  CHECK(v[5].number_text() == "18446744073709551616");
+  CHECK(v[6].kind() == json::value_kind::number);
+  CHECK(v[6].number_text() == "2.0");
+  CHECK(v[7].number_text() == "1e3");
+  CHECK(v[8].kind() == json::value_kind::int64);
+  CHECK(v[8].get_int64() == 0);
+  CHECK(v[9].get_int64() == 0);
+  CHECK(v[5].is_number());
+  CHECK_FALSE(v[5].is_integer());
+  CHECK(v[3].is_integer());
+}
+
+TEST_CASE("strict parser: duplicate member names", "[json]") {
+  check_error(R"({"a":1,"a":2})", errc::json_duplicate_key, 7, "/a",
+              "duplicate member name at /a (byte 7): member names must be unique");
+  // Compared after unescaping.
+  check_error(R"({"x":{"a":1,"\u0061":2}})", errc::json_duplicate_key, 12, "/x/a",
+              "duplicate member name at /x/a (byte 12): member names must be unique");
+  // Pointer tokens are escaped (RFC 6901).
+  check_error(R"({"a/b~":1,"a/b~":2})", errc::json_duplicate_key, 10, "/a~1b~0",
+              "duplicate member name at /a~1b~0 (byte 10): member names must be unique");
+  // Inside arrays.
+  check_error(R"([0,{"k":1,"k":1}])", errc::json_duplicate_key, 10, "/1/k",
+              "duplicate member name at /1/k (byte 10): member names must be unique");
+  // The same name in different objects is fine.
+  CHECK(json::parse_strict(R"({"a":{"a":{"a":1}},"b":{"a":2}})").has_value());
+}
+
+TEST_CASE("strict parser: duplicate detection in large objects", "[json]") {
+  std::string text = "{";
+  for (int i = 0; i < 200; ++i) {
+    if (i != 0) text += ',';
+    text += "\"k" + std::to_string(i) + "\":" + std::to_string(i);
+  }
+  std::string ok = text + "}";
+  auto doc = json::parse_strict(ok);
+  REQUIRE(doc.has_value());
+  CHECK(doc->root().size() == 200);
+  CHECK(doc->root().find("k199")->get_int64() == 199);
+
+  // A duplicate of an early name late in the object (found through the hash set).
+  const std::string bad = text + ",\"k3\":0}";
+  const ocikit::error e = failure(bad);
+  CHECK(e.code() == errc::json_duplicate_key);
+  CHECK(e.pointer() == "/k3");
+  CHECK(e.offset() == text.size() + 1);
+  // Exactly at the switch from linear search to the set.
+  std::string edge = "{";
+  for (int i = 0; i < 16; ++i) edge += "\"n" + std::to_string(i) + "\":0,";
+  CHECK(failure(edge + "\"n0\":1}").code() == errc::json_duplicate_key);
+  CHECK(failure(edge + "\"n15\":1}").code() == errc::json_duplicate_key);
+  CHECK(json::parse_strict(edge + "\"n16\":1}").has_value());
+}
+
+TEST_CASE("strict parser: byte order mark, comments, trailing data", "[json]") {
+  check_error("\xEF\xBB\xBF{}", errc::json_bom, 0, "",
+              "invalid JSON at byte 0: a byte order mark; JSON documents are UTF-8 without a BOM");
+  check_error("{} x", errc::json_trailing_data, 3, "",
+              "invalid JSON at byte 3: 'x' after the end of the document");
+  check_error("{}{}", errc::json_trailing_data, 2, "",
+              "invalid JSON at byte 2: '{' after the end of the document");
+  check_error("1 2", errc::json_trailing_data, 2, "",
+              "invalid JSON at byte 2: '2' after the end of the document");
+  check_error("// c\n{}", errc::json_comment, 0, "",
+              "invalid JSON at byte 0: comments are not allowed in JSON");
+  check_error(R"({"a"/**/:1})", errc::json_comment, 4, "/a",
+              "invalid JSON at byte 4: comments are not allowed in JSON");
+  check_error("[1,/* x */2]", errc::json_comment, 3, "/1",
+              "invalid JSON at byte 3: comments are not allowed in JSON");
+  // Trailing whitespace is not data.
+  CHECK(json::parse_strict("{} \t\r\n").has_value());
+}
+
+TEST_CASE("strict parser: syntax errors, empty and incomplete documents", "[json]") {
+  check_error("", errc::json_empty, 0, "", "invalid JSON: the document is empty");
+  check_error(" \n\t ", errc::json_empty, 0, "", "invalid JSON: the document is empty");
+  check_error("[1,2", errc::json_incomplete, 4, "/2",
+              "invalid JSON: the document ends at byte 4 before its value is complete");
+  check_error(R"({"a":)", errc::json_incomplete, 5, "/a",
+              "invalid JSON: the document ends at byte 5 before its value is complete");
+  check_error("[1,]", errc::json_syntax, 3, "/1", "invalid JSON at byte 3: unexpected ']'");
+  check_error(R"({"a":1,})", errc::json_syntax, 7, "", "invalid JSON at byte 7: unexpected '}'");
+  check_error("{'a':1}", errc::json_syntax, 1, "", "invalid JSON at byte 1: unexpected '''");
+  check_error("[NaN]", errc::json_syntax, 1, "/0", "invalid JSON at byte 1: unexpected 'N'");
+  check_error("\"a\nb\"", errc::json_syntax, 2, "", "invalid JSON at byte 2: unexpected byte 0x0a");
+  check_error(R"("\x")", errc::json_syntax, 2, "", "invalid JSON at byte 2: unexpected 'x'");
+}
+
+TEST_CASE("strict parser: invalid UTF-8", "[json]") {
+  check_error("\"a\xC3(\"", errc::json_invalid_utf8, 2, "",
+              "invalid JSON at byte 2: byte 0xc3 is not valid UTF-8");
+  check_error("{\"k\xFF\":1}", errc::json_invalid_utf8, 3, "",
+              "invalid JSON at byte 3: byte 0xff is not valid UTF-8");
+  check_error("\"\xC0\x80\"", errc::json_invalid_utf8, 1, "",  // overlong NUL
+              "invalid JSON at byte 1: byte 0xc0 is not valid UTF-8");
+  check_error("\"\xED\xA0\x80\"", errc::json_invalid_utf8, 1, "",  // an encoded surrogate
+              "invalid JSON at byte 1: byte 0xed is not valid UTF-8");
+  check_error("\"\xF4\x90\x80\x80\"", errc::json_invalid_utf8, 1, "",  // above U+10FFFF
+              "invalid JSON at byte 1: byte 0xf4 is not valid UTF-8");
+  check_error("\xFE\xFF{}", errc::json_invalid_utf8, 0, "",  // a UTF-16 byte order mark
+              "invalid JSON at byte 0: byte 0xfe is not valid UTF-8");
+  check_error("[\"\xE2\x82\"]", errc::json_invalid_utf8, 2, "/0",  // truncated sequence
+              "invalid JSON at byte 2: byte 0xe2 is not valid UTF-8");
+  // Valid UTF-8 outside a string is a syntax error, not an encoding error.
+  check_error("\xC3\xA9", errc::json_syntax, 0, "", "invalid JSON at byte 0: unexpected byte 0xc3");
+  CHECK(json::parse_strict("\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"").has_value());
+}
+
+TEST_CASE("strict parser: lone surrogate escapes", "[json]") {
+  const std::string_view msg =
+      "invalid JSON at byte 1: a \\u escape of an unpaired UTF-16 surrogate";
+  check_error(R"("\ud800")", errc::json_lone_surrogate, 1, "", msg);
+  check_error(R"("\ud800\u0041")", errc::json_lone_surrogate, 1, "", msg);
+  check_error(R"("\udc00")", errc::json_lone_surrogate, 1, "", msg);
+  check_error(R"("\uDBFFx")", errc::json_lone_surrogate, 1, "", msg);
+  check_error(R"({"k":"ab\ud83d"})", errc::json_lone_surrogate, 8, "/k",
+              "invalid JSON at byte 8: a \\u escape of an unpaired UTF-16 surrogate");
+  CHECK(json::parse_strict(R"("\ud83d\ude00")").has_value());
+  CHECK(json::parse_strict(R"("\\ud800")").has_value());  // an escaped backslash, then text
+}
+
+TEST_CASE("strict parser: every single byte as a document and inside a string", "[json]") {
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    CAPTURE(b);
+    const std::string alone(1, c);
+    const auto r = json::parse_strict(alone);
+    CHECK(r.has_value() == (b >= '0' && b <= '9'));
+    if (!r) {
+      const errc want =
+          b == ' ' || b == '\t' || b == '\n' || b == '\r' ? errc::json_empty
+          : b == '"' || b == '[' || b == '{' || b == '-' || b == 't' || b == 'f' || b == 'n'
+              ? errc::json_incomplete
+          : b >= 0x80 ? errc::json_invalid_utf8
+                      : errc::json_syntax;
+      CHECK(r.error().code() == want);
+    }
+    const std::string quoted = std::string("\"") + c + "\"";
+    const auto s = json::parse_strict(quoted);
+    const bool ok = b >= 0x20 && b < 0x80 && b != '"' && b != '\\';
+    CHECK(s.has_value() == ok);
+    if (ok) CHECK(s->root().get_string() == alone);
+    if (!ok) {
+      const errc want = b >= 0x80   ? errc::json_invalid_utf8
+                        : b == '"'  ? errc::json_trailing_data
+                        : b == '\\' ? errc::json_incomplete
+                                    : errc::json_syntax;
+      CHECK(s.error().code() == want);
+    }
+  }
+}
+
+TEST_CASE("strict parser: depth limit", "[json]") {
+  CHECK(json::parse_strict(nested_arrays(64)).has_value());
+  check_error(nested_arrays(65), errc::json_too_deep, 64, "",
+              "document nests deeper than 64 levels at byte 64");
+  json::strict_options o;
+  o.max_depth = 3;
+  CHECK(json::parse_strict(R"({"a":{"b":[]}})", o).has_value());
+  check_error(R"({"a":{"b":[[]]}})", errc::json_too_deep, 11, "",
+              "document nests deeper than 3 levels at byte 11", o);
+  // Limits above the hard cap are capped.
+  o.max_depth = 1'000'000;
+  CHECK(json::parse_strict(nested_arrays(json::max_depth_limit), o).has_value());
+  check_error(nested_arrays(json::max_depth_limit + 1), errc::json_too_deep, 512, "",
+              "document nests deeper than 512 levels at byte 512", o);
+}
+
+namespace {
+struct deep_job {
+  std::string text;
+  bool done = false;
+  ocikit::errc code = ocikit::errc::ok;
+  std::size_t offset = 0;
+};
+void* run_deep(void* arg) {
+  auto* job = static_cast<deep_job*>(arg);
+  const auto r = json::parse_strict(job->text);
+  job->done = true;
+  if (!r) {
+    job->code = r.error().code();
+    job->offset = r.error().offset();
+  }
+  return nullptr;
+}
+}  // namespace
+
+TEST_CASE("strict parser: 100,000 levels fail on a 256 KiB stack", "[json]") {
+  // A recursive parser without a bound would need far more than 256 KiB for this document.
+  deep_job job;
+  job.text = std::string(100'000, '[') + std::string(100'000, ']');
+  pthread_attr_t attr;
+  REQUIRE(pthread_attr_init(&attr) == 0);
+  REQUIRE(pthread_attr_setstacksize(&attr, std::size_t{256} * 1024) == 0);
+  pthread_t thread;
+  REQUIRE(pthread_create(&thread, &attr, run_deep, &job) == 0);
+  REQUIRE(pthread_join(thread, nullptr) == 0);
+  pthread_attr_destroy(&attr);
+  CHECK(job.done);
+  CHECK(job.code == errc::json_too_deep);
+  CHECK(job.offset == 64);
+  // Objects as well.
+  std::string objects;
+  for (int i = 0; i < 100'000; ++i) objects += "{\"a\":";
+  CHECK(failure(objects).code() == errc::json_too_deep);
+}
+
+TEST_CASE("strict parser: size limit is checked before parsing", "[json]") {
+  json::strict_options o;
+  o.max_size = 10;
+  CHECK(json::parse_strict("[1,2,3,45]", o).has_value());
+  // Not even JSON: the size decides first.
+  check_error("not JSON!!!", errc::json_too_large, 10, "",
+              "document too large: 11 bytes, the limit is 10", o);
+
+  // The default: 4 MiB pass, one byte more fails.
+  std::string big(json::default_max_size, ' ');
+  big[0] = '"';
+  big[big.size() - 2] = '"';
+  CHECK(json::parse_strict(big).has_value());
+  big += ' ';
+  check_error(big, errc::json_too_large, 4194304, "",
+              "document too large: 4194305 bytes, the limit is 4194304");
+}
+
+TEST_CASE("strict parser: a document can be reused", "[json]") {
+  json::document doc;
+  REQUIRE(json::parse_strict_into(doc, R"({"a":[1,2,3],"b":"\u0041"})").has_value());
+  CHECK(doc.root().find("b")->get_string() == "A");
+  const std::size_t capacity = doc.node_capacity();
+  CHECK(capacity >= doc.node_count());
+  REQUIRE_FALSE(json::parse_strict_into(doc, R"({"x":1,"x":2})").has_value());
+  REQUIRE(json::parse_strict_into(doc, R"(["\u0042",true])").has_value());
+  CHECK(doc.node_count() == 3);
+  CHECK(doc.root().size() == 2);
+  CHECK((*doc.root().elements().begin()).get_string() == "B");
+  CHECK(doc.node_capacity() == capacity);
+}
+
+TEST_CASE("strict parser: kind descriptions", "[json]") {
+  CHECK(json::to_description(json::value_kind::null) == "null");
+  CHECK(json::to_description(json::value_kind::boolean) == "a boolean");
+  CHECK(json::to_description(json::value_kind::int64) == "an integer");
+  CHECK(json::to_description(json::value_kind::uint64) == "an integer");
+  CHECK(json::to_description(json::value_kind::number) == "a number");
+  CHECK(json::to_description(json::value_kind::string) == "a string");
+  CHECK(json::to_description(json::value_kind::array) == "an array");
+  CHECK(json::to_description(json::value_kind::object) == "an object");
+}
+
+TEST_CASE("json pointers", "[json][pointer]") {
+  std::string p;
+  json::append_pointer_token(p, "a/b~c");
+  CHECK(p == "/a~1b~0c");
+  json::append_pointer_index(p, 12);
+  CHECK(p == "/a~1b~0c/12");
+  json::append_pointer_token(p, "");
+  CHECK(p == "/a~1b~0c/12/");
+
+  const json::path root;
+  CHECK(root.is_root());
+  CHECK(root.str().empty());
+  const json::path layers = root.key("layers");
+  const json::path third = layers.index(2);
+  CHECK_FALSE(third.is_root());
+  CHECK(third.key("digest").str() == "/layers/2/digest");
+  CHECK(root.key("m~/").str() == "/m~0~1");
+}
