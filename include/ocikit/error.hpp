@@ -32,62 +32,61 @@ namespace ocikit {
 
 // Coarse conditions. The first group matches the errors of Go's distribution/reference and
 // go-digest one to one; the rest group the other areas.
-#define OCIKIT_CONDITIONS(X)      \
-  X(invalid_format)               \
-  X(name_empty)                   \
-  X(name_contains_uppercase)      \
-  X(name_too_long)                \
-  X(name_not_canonical)           \
-  X(name_is_identifier)           \
-  X(digest_invalid_format)        \
-  X(digest_invalid_length)        \
-  X(digest_unsupported)           \
-  X(digest_mismatch)              \
-  X(size_mismatch)                \
-  X(policy_violation)             \
-  X(io_error)                     \
-  X(resource_limit)               \
-  X(json_invalid)                 \
-  X(manifest_invalid)             \
-  X(manifest_unsupported)         \
-  X(platform_invalid)             \
+#define OCIKIT_CONDITIONS(X) \
+  X(invalid_format)          \
+  X(name_empty)              \
+  X(name_contains_uppercase) \
+  X(name_too_long)           \
+  X(name_not_canonical)      \
+  X(name_is_identifier)      \
+  X(digest_invalid_format)   \
+  X(digest_invalid_length)   \
+  X(digest_unsupported)      \
+  X(digest_mismatch)         \
+  X(size_mismatch)           \
+  X(policy_violation)        \
+  X(io_error)                \
+  X(resource_limit)          \
+  X(json_invalid)            \
+  X(manifest_invalid)        \
+  X(manifest_unsupported)    \
+  X(platform_invalid)        \
   X(not_found)
 
 // X(enumerator, "stable.id", condition, "message template")
-#define OCIKIT_ERRORS(X)                                                                            \
+#define OCIKIT_ERRORS(X)                                                                          \
   /* references */                                                                                \
   X(reference_empty, "reference.empty", name_empty,                                               \
-    "reference is empty: a repository name needs at least one component")                          \
+    "reference is empty: a repository name needs at least one component")                         \
   X(reference_invalid_format, "reference.invalid_format", invalid_format,                         \
     "invalid reference format: unexpected {c} at byte {o}")                                       \
   X(reference_unexpected_end, "reference.unexpected_end", invalid_format,                         \
     "invalid reference format: the reference ends too early at byte {o}")                         \
   X(reference_invalid_domain, "reference.invalid_domain", invalid_format,                         \
     "invalid registry domain at byte {o}: unexpected {c}; domain labels are letters, digits and " \
-    "inner '-', separated by '.'")                                                            \
+    "inner '-', separated by '.'")                                                                \
   X(reference_invalid_port, "reference.invalid_port", invalid_format,                             \
-    "invalid registry port at byte {o}: unexpected {c}; a port is decimal digits only")                           \
+    "invalid registry port at byte {o}: unexpected {c}; a port is decimal digits only")           \
   X(reference_invalid_path, "reference.invalid_path", invalid_format,                             \
     "invalid repository path at byte {o}: unexpected {c}; path components are lowercase letters " \
-    "and digits separated by '.', '_', '__' or '-'")                                      \
+    "and digits separated by '.', '_', '__' or '-'")                                              \
   X(reference_uppercase, "reference.uppercase", name_contains_uppercase,                          \
-    "repository name must be lowercase: {c} at byte {o}")                                        \
+    "repository name must be lowercase: {c} at byte {o}")                                         \
   X(reference_name_too_long, "reference.name_too_long", name_too_long,                            \
     "repository name must not be more than 255 bytes: the path is {x} bytes long")                \
   X(reference_invalid_tag, "reference.invalid_tag", invalid_format,                               \
-    "invalid tag at byte {o}: unexpected {c}; a tag starts with a letter, digit or '_' and "       \
-    "continues with letters, digits, '_', '.' or '-'")                                                           \
+    "invalid tag at byte {o}: unexpected {c}; a tag starts with a letter, digit or '_' and "      \
+    "continues with letters, digits, '_', '.' or '-'")                                            \
   X(reference_tag_too_long, "reference.tag_too_long", invalid_format,                             \
     "invalid tag at byte {o}: a tag is at most 128 bytes long")                                   \
   X(reference_invalid_digest, "reference.invalid_digest", invalid_format,                         \
     "invalid digest at byte {o}: unexpected {c}; a digest is an algorithm, ':' and at least 32 "  \
-    "hex digits")                                                                              \
+    "hex digits")                                                                                 \
   X(reference_is_identifier, "reference.is_identifier", name_is_identifier,                       \
     "invalid repository name: a 64-digit hexadecimal string is an image ID, not a name")          \
   X(reference_not_canonical, "reference.not_canonical", name_not_canonical,                       \
     "repository name must be canonical: the fully qualified form is '{d}'")                       \
-  X(reference_invalid_argument, "reference.invalid_argument", invalid_format,                     \
-    "invalid {d}")                                                                                \
+  X(reference_invalid_argument, "reference.invalid_argument", invalid_format, "invalid {d}")      \
   /* registry policies (optional stricter checks) */                                              \
   X(policy_uppercase, "policy.uppercase", policy_violation,                                       \
     "registry policy: the login server must be lowercase: {c} at byte {o}")                       \
@@ -114,7 +113,7 @@ namespace ocikit {
   X(digest_unsupported, "digest.unsupported", digest_unsupported,                                 \
     "unsupported digest algorithm '{d}'")                                                         \
   X(digest_invalid_length, "digest.invalid_length", digest_invalid_length,                        \
-    "invalid digest length: {d} digests have {x} hex digits, this one has {y}")                                                                 \
+    "invalid digest length: {d} digests have {x} hex digits, this one has {y}")                   \
   X(digest_invalid_hex, "digest.invalid_hex", digest_invalid_format,                              \
     "invalid digest at byte {o}: {c} is not a lowercase hex digit")                               \
   /* hashing and content verification */                                                          \
@@ -122,8 +121,7 @@ namespace ocikit {
   X(hash_failed, "hash.failed", io_error, "hashing failed: {d}")                                  \
   X(content_digest_mismatch, "content.digest_mismatch", digest_mismatch,                          \
     "content digest mismatch: {d}")                                                               \
-  X(content_size_mismatch, "content.size_mismatch", size_mismatch,                                \
-    "content size mismatch: {d}")                                                                 \
+  X(content_size_mismatch, "content.size_mismatch", size_mismatch, "content size mismatch: {d}")  \
   X(io_failed, "io.failed", io_error, "{d}")                                                      \
   /* strict JSON layer: json.* codes are appended here */                                         \
   X(json_too_large, "json.too_large", resource_limit, "document too large: {d}")                  \
@@ -169,36 +167,36 @@ namespace ocikit {
     "invalid schemaVersion at {p}: {d}")                                                          \
   X(manifest_media_type_missing, "manifest.media_type_missing", manifest_invalid,                 \
     "missing {p}: the document should declare its media type {d}")                                \
-  X(manifest_config_media_type_invalid, "manifest.config_media_type_invalid",                     \
-    manifest_invalid, "invalid config media type at {p}: {d}")                                    \
-  X(manifest_config_digest_invalid, "manifest.config_digest_invalid",                             \
-    manifest_invalid, "invalid config digest at {p}: {d}")                                        \
-  X(manifest_config_size_invalid, "manifest.config_size_invalid",                                 \
-    manifest_invalid, "invalid config size at {p}: {d}")                                          \
-  X(manifest_layer_media_type_invalid, "manifest.layer_media_type_invalid",                       \
-    manifest_invalid, "invalid layer media type at {p}: {d}")                                     \
-  X(manifest_layer_digest_invalid, "manifest.layer_digest_invalid",                               \
-    manifest_invalid, "invalid layer digest at {p}: {d}")                                         \
-  X(manifest_layer_size_invalid, "manifest.layer_size_invalid",                                   \
-    manifest_invalid, "invalid layer size at {p}: {d}")                                           \
-  X(manifest_entry_media_type_invalid, "manifest.entry_media_type_invalid",                       \
-    manifest_invalid, "invalid index entry media type at {p}: {d}")                               \
-  X(manifest_entry_digest_invalid, "manifest.entry_digest_invalid",                               \
-    manifest_invalid, "invalid index entry digest at {p}: {d}")                                   \
-  X(manifest_entry_size_invalid, "manifest.entry_size_invalid",                                   \
-    manifest_invalid, "invalid index entry size at {p}: {d}")                                     \
-  X(manifest_subject_media_type_invalid, "manifest.subject_media_type_invalid",                   \
-    manifest_invalid, "invalid subject media type at {p}: {d}")                                   \
-  X(manifest_subject_digest_invalid, "manifest.subject_digest_invalid",                           \
-    manifest_invalid, "invalid subject digest at {p}: {d}")                                       \
-  X(manifest_subject_size_invalid, "manifest.subject_size_invalid",                               \
-    manifest_invalid, "invalid subject size at {p}: {d}")                                         \
+  X(manifest_config_media_type_invalid, "manifest.config_media_type_invalid", manifest_invalid,   \
+    "invalid config media type at {p}: {d}")                                                      \
+  X(manifest_config_digest_invalid, "manifest.config_digest_invalid", manifest_invalid,           \
+    "invalid config digest at {p}: {d}")                                                          \
+  X(manifest_config_size_invalid, "manifest.config_size_invalid", manifest_invalid,               \
+    "invalid config size at {p}: {d}")                                                            \
+  X(manifest_layer_media_type_invalid, "manifest.layer_media_type_invalid", manifest_invalid,     \
+    "invalid layer media type at {p}: {d}")                                                       \
+  X(manifest_layer_digest_invalid, "manifest.layer_digest_invalid", manifest_invalid,             \
+    "invalid layer digest at {p}: {d}")                                                           \
+  X(manifest_layer_size_invalid, "manifest.layer_size_invalid", manifest_invalid,                 \
+    "invalid layer size at {p}: {d}")                                                             \
+  X(manifest_entry_media_type_invalid, "manifest.entry_media_type_invalid", manifest_invalid,     \
+    "invalid index entry media type at {p}: {d}")                                                 \
+  X(manifest_entry_digest_invalid, "manifest.entry_digest_invalid", manifest_invalid,             \
+    "invalid index entry digest at {p}: {d}")                                                     \
+  X(manifest_entry_size_invalid, "manifest.entry_size_invalid", manifest_invalid,                 \
+    "invalid index entry size at {p}: {d}")                                                       \
+  X(manifest_subject_media_type_invalid, "manifest.subject_media_type_invalid", manifest_invalid, \
+    "invalid subject media type at {p}: {d}")                                                     \
+  X(manifest_subject_digest_invalid, "manifest.subject_digest_invalid", manifest_invalid,         \
+    "invalid subject digest at {p}: {d}")                                                         \
+  X(manifest_subject_size_invalid, "manifest.subject_size_invalid", manifest_invalid,             \
+    "invalid subject size at {p}: {d}")                                                           \
   X(manifest_descriptor_media_type_invalid, "manifest.descriptor_media_type_invalid",             \
     manifest_invalid, "invalid descriptor media type at {p}: {d}")                                \
-  X(manifest_descriptor_digest_invalid, "manifest.descriptor_digest_invalid",                     \
-    manifest_invalid, "invalid descriptor digest at {p}: {d}")                                    \
-  X(manifest_descriptor_size_invalid, "manifest.descriptor_size_invalid",                         \
-    manifest_invalid, "invalid descriptor size at {p}: {d}")                                      \
+  X(manifest_descriptor_digest_invalid, "manifest.descriptor_digest_invalid", manifest_invalid,   \
+    "invalid descriptor digest at {p}: {d}")                                                      \
+  X(manifest_descriptor_size_invalid, "manifest.descriptor_size_invalid", manifest_invalid,       \
+    "invalid descriptor size at {p}: {d}")                                                        \
   X(manifest_digest_unverifiable, "manifest.digest_unverifiable", digest_unsupported,             \
     "unverifiable digest at {p}: ocikit does not know the algorithm '{d}'")                       \
   X(manifest_digest_not_accepted, "manifest.digest_not_accepted", digest_unsupported,             \
@@ -298,17 +296,15 @@ struct errc_info {
   std::string_view text;
 };
 
-inline constexpr errc_info errc_table[] = {
-    {"ok", condition::ok, "no error"},
+inline constexpr errc_info errc_table[] = {{"ok", condition::ok, "no error"},
 #define OCIKIT_X_INFO(name, id, cond, text) {id, condition::cond, text},
-    OCIKIT_ERRORS(OCIKIT_X_INFO)
+                                           OCIKIT_ERRORS(OCIKIT_X_INFO)
 #undef OCIKIT_X_INFO
 };
 
-inline constexpr std::string_view condition_names[] = {
-    "ok",
+inline constexpr std::string_view condition_names[] = {"ok",
 #define OCIKIT_X_CONDITION_NAME(name) #name,
-    OCIKIT_CONDITIONS(OCIKIT_X_CONDITION_NAME)
+                                                       OCIKIT_CONDITIONS(OCIKIT_X_CONDITION_NAME)
 #undef OCIKIT_X_CONDITION_NAME
 };
 
@@ -487,8 +483,7 @@ class error {
             out += pointer_.empty() ? std::string_view("/") : std::string_view(pointer_);
             i += 2;
             continue;
-          default:
-            break;
+          default: break;
         }
       }
       out += t[i];
@@ -529,8 +524,7 @@ class system_error : public std::runtime_error {
 };
 
 /// Found by ADL from boost::system::result<T, ocikit::error>::value().
-[[noreturn]] inline void throw_exception_from_error(const error& e,
-                                                    const boost::source_location&) {
+[[noreturn]] inline void throw_exception_from_error(const error& e, const boost::source_location&) {
   throw system_error(e);
 }
 

@@ -4,6 +4,7 @@
 #define OCIKIT_OCIKIT_HPP
 
 #include "ocikit/any_manifest.hpp"
+#include "ocikit/build.hpp"
 #include "ocikit/config.hpp"
 #include "ocikit/descriptor.hpp"
 #include "ocikit/digest.hpp"
@@ -11,6 +12,7 @@
 #include "ocikit/hash.hpp"
 #include "ocikit/index.hpp"
 #include "ocikit/json/pointer.hpp"
+#include "ocikit/json/serialize.hpp"
 #include "ocikit/json/strict_parser.hpp"
 #include "ocikit/manifest.hpp"
 #include "ocikit/media_type.hpp"
