@@ -75,6 +75,34 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+void append_error_json(std::string& out, const ocikit::error& e) {
+  out += "\"error\":{\"code\":";
+  append_json_string(out, e.id());
+  out += ",\"condition\":";
+  append_json_string(out, e.condition_name());
+  out += ",\"offset\":";
+  out += e.has_offset() ? std::to_string(e.offset()) : std::string("null");
+  out += ",\"message\":";
+  append_json_string(out, e.message());
+  out += '}';
+}
+
+void append_file_name(std::string& line, std::string_view name) {
+  if (name.find_first_of("\\\n\r") == std::string_view::npos) {
+    line += name;
+    return;
+  }
+  line.insert(line.begin(), '\\');
+  for (const char c : name) {
+    switch (c) {
+      case '\\': line += "\\\\"; break;
+      case '\n': line += "\\n"; break;
+      case '\r': line += "\\r"; break;
+      default: line += c;
+    }
+  }
+}
+
 void write_out(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 
 void write_err(std::string_view s) {

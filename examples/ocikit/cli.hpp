@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "ocikit/error.hpp"
+
 namespace ocikit::cli {
 
 /// Exit codes of every verb: 0 all good, 1 some input invalid, 2 usage or I/O error.
@@ -25,6 +27,14 @@ void add_format_option(CLI::App& cmd, output_format& target, output_format def);
 /// Appends `s` as a JSON string literal (quotes included), escaping as RFC 8259 requires; bytes
 /// that are not valid UTF-8 are written as \u00XX so the output stays valid JSON.
 void append_json_string(std::string& out, std::string_view s);
+
+/// Appends `"error":{"code":…,"condition":…,"offset":N|null,"message":…}` (no braces around it),
+/// the error object every verb prints for an invalid input.
+void append_error_json(std::string& out, const ocikit::error& e);
+
+/// Appends a file name as sha256sum prints it: a name with '\\', '\n' or '\r' is escaped and
+/// the whole line (`line` so far) starts with '\\'.
+void append_file_name(std::string& line, std::string_view name);
 
 /// Writes `s` to stdout (buffered; flushed at exit).
 void write_out(std::string_view s);

@@ -60,16 +60,9 @@ bool describe(std::string& out, std::string_view input, bool too_long, algorithm
       append_json_string(out, parsed->encoded());
       out += "}\n";
     } else {
-      const error& e = parsed.error();
-      out += R"(,"valid":false,"error":{"code":)";
-      append_json_string(out, e.id());
-      out += R"(,"condition":)";
-      append_json_string(out, e.condition_name());
-      out += R"(,"offset":)";
-      out += e.has_offset() ? std::to_string(e.offset()) : std::string("null");
-      out += R"(,"message":)";
-      append_json_string(out, e.message());
-      out += "}}\n";
+      out += R"(,"valid":false,)";
+      append_error_json(out, parsed.error());
+      out += "}\n";
     }
     return parsed.has_value();
   }
@@ -165,24 +158,6 @@ result<file_digest> hash_one(const std::string& name, digest_algorithm alg) {
     if (!bar) bar = std::make_unique<progress>(name, total);
     bar->update(done);
   });
-}
-
-// A file name as sha256sum prints it: names with '\\', '\n' or '\r' are escaped and the line
-// starts with '\\'.
-void append_file_name(std::string& line, std::string_view name) {
-  if (name.find_first_of("\\\n\r") == std::string_view::npos) {
-    line += name;
-    return;
-  }
-  line.insert(line.begin(), '\\');
-  for (const char c : name) {
-    switch (c) {
-      case '\\': line += "\\\\"; break;
-      case '\n': line += "\\n"; break;
-      case '\r': line += "\\r"; break;
-      default: line += c;
-    }
-  }
 }
 
 void run_file(file_options& opts, int& status) {

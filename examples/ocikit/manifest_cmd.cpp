@@ -390,24 +390,6 @@ struct digest_options {
   std::vector<std::string> files;
 };
 
-// A file name as sha256sum prints it: names with '\\', '\n' or '\r' are escaped and the line
-// starts with '\\'.
-void append_file_name(std::string& line, std::string_view name) {
-  if (name.find_first_of("\\\n\r") == std::string_view::npos) {
-    line += name;
-    return;
-  }
-  line.insert(line.begin(), '\\');
-  for (const char c : name) {
-    switch (c) {
-      case '\\': line += "\\\\"; break;
-      case '\n': line += "\\n"; break;
-      case '\r': line += "\\r"; break;
-      default: line += c;
-    }
-  }
-}
-
 int run_digest(const digest_options& opt) {
   const std::string_view verb = "ocikit manifest digest: ";
   manifest_parse_options po;

@@ -41,18 +41,6 @@ struct select_options {
   std::string file;
 };
 
-void append_error_json(std::string& out, const error& e) {
-  out += "\"error\":{\"code\":";
-  append_json_string(out, e.id());
-  out += ",\"condition\":";
-  append_json_string(out, e.condition_name());
-  out += ",\"offset\":";
-  out += e.has_offset() ? std::to_string(e.offset()) : std::string("null");
-  out += ",\"message\":";
-  append_json_string(out, e.message());
-  out += '}';
-}
-
 void append_string_or_null(std::string& out, std::string_view key, std::string_view v) {
   out += ",\"";
   out += key;

@@ -20,18 +20,6 @@ struct ref_parse_options {
   std::vector<std::string> refs;
 };
 
-void append_error_json(std::string& out, const error& e) {
-  out += "\"error\":{\"code\":";
-  append_json_string(out, e.id());
-  out += ",\"condition\":";
-  append_json_string(out, e.condition_name());
-  out += ",\"offset\":";
-  out += e.has_offset() ? std::to_string(e.offset()) : std::string("null");
-  out += ",\"message\":";
-  append_json_string(out, e.message());
-  out += '}';
-}
-
 void append_optional(std::string& out, std::string_view key, bool present, std::string_view v) {
   out += ",\"";
   out += key;

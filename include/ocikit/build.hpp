@@ -196,17 +196,7 @@ inline result<descriptor> descriptor_from_stream(
   if (auto ok = detail::building::check_media_type(media_type); !ok) return ok.error();
   auto sink = digester::create(algorithm);
   if (!sink) return sink.error();
-  if (!in) {
-    return error(errc::io_failed, error::npos, "cannot read stream: it is in a failed state");
-  }
-  std::vector<char> buffer(std::size_t{1} << 16);
-  for (;;) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    const auto n = in.gcount();
-    if (n > 0) sink->update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-    if (!in) break;
-  }
-  if (in.bad()) return error(errc::io_failed, error::npos, "cannot read stream: read error");
+  if (auto fed = ocikit::detail::feed_stream(in, *sink); !fed) return fed.error();
   auto d = sink->try_finish();
   if (!d) return d.error();
   return detail::building::make_descriptor(media_type, std::move(*d), sink->size());

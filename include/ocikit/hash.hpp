@@ -470,12 +470,11 @@ inline result<digest> hash_bytes(digest_algorithm a, std::span<const unsigned ch
   return hash_bytes(a, std::as_bytes(bytes));
 }
 
-/// The digest of everything left in a stream; io.failed when the stream fails (badbit) or is
-/// already in a failed state.
-/// Example: `std::istringstream in("abc"); auto d = ocikit::hash_stream(in);`
-inline result<digest> hash_stream(std::istream& in, digest_algorithm a = digest_algorithm::sha256) {
-  auto h = hasher::create(a);
-  if (!h) return h.error();
+namespace detail {
+/// Feeds everything left in `in` to `sink.update(string_view)` in 64 KiB blocks (constant
+/// memory); io.failed when the stream fails (badbit) or is already in a failed state.
+template <class Sink>
+result<void> feed_stream(std::istream& in, Sink& sink) {
   if (!in) {
     return error(errc::io_failed, error::npos, "cannot read stream: it is in a failed state");
   }
@@ -483,10 +482,21 @@ inline result<digest> hash_stream(std::istream& in, digest_algorithm a = digest_
   for (;;) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     const auto n = in.gcount();
-    if (n > 0) h->update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    if (n > 0) sink.update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
     if (!in) break;
   }
   if (in.bad()) return error(errc::io_failed, error::npos, "cannot read stream: read error");
+  return {};
+}
+}  // namespace detail
+
+/// The digest of everything left in a stream; io.failed when the stream fails (badbit) or is
+/// already in a failed state.
+/// Example: `std::istringstream in("abc"); auto d = ocikit::hash_stream(in);`
+inline result<digest> hash_stream(std::istream& in, digest_algorithm a = digest_algorithm::sha256) {
+  auto h = hasher::create(a);
+  if (!h) return h.error();
+  if (auto fed = detail::feed_stream(in, *h); !fed) return fed.error();
   return h->try_finish();
 }
 
