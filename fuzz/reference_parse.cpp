@@ -95,6 +95,21 @@ void check_builders(const ocikit::reference_view& r, ocikit::algorithm_set accep
 
 }  // namespace
 
+template <class Top>
+void check_same_match(std::string_view s) {
+  ocikit::detail::ref_offsets fast{};
+  ocikit::detail::ref_offsets pegtl{};
+  const bool a = ocikit::detail::match_reference<Top>(s, fast);
+  const bool b = ocikit::detail::match_reference_pegtl<Top>(s, pegtl);
+  check(a == b);
+  if (a) {
+    check(fast.has_domain == pegtl.has_domain && fast.domain_end == pegtl.domain_end);
+    check(fast.path_begin == pegtl.path_begin && fast.path_end == pegtl.path_end);
+    check(fast.has_tag == pegtl.has_tag && fast.tag_end == pegtl.tag_end);
+    check(fast.has_digest == pegtl.has_digest && fast.digest_begin == pegtl.digest_begin);
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const auto mode = static_cast<ocikit::parse_mode>(data[0] % 5);
@@ -108,6 +123,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string buffer(reinterpret_cast<const char*>(data + 1), size - 1);
   const std::string original = buffer;
   const std::string_view s = buffer;
+
+  // The hand-composed matcher of the hot path and PEGTL's composition of the same rules agree
+  // on every input, parts included, for both top-level rules.
+  check_same_match<ocikit::grammar::reference_only>(s);
+  check_same_match<ocikit::grammar::remote_reference_only>(s);
 
   const auto view = ocikit::parse(s, mode, accepted);
   const auto owned = ocikit::reference::parse(s, mode, accepted);

@@ -1277,3 +1277,51 @@ TEST_CASE("docker mode with a long registry domain keeps the whole result", "[re
     CHECK(ocikit::reference(*v).string() == s + ":latest");
   }
 }
+
+TEST_CASE("the hand-composed matcher agrees with PEGTL's composition of the same rules",
+          "[reference][grammar]") {
+  std::set<std::string> inputs;
+  for (const auto& c : ok_cases()) inputs.insert(c.input);
+  for (const auto& c : bad_cases()) inputs.insert(c.input);
+  // every single-byte change of every case, with the bytes that matter to the grammar
+  const std::string alphabet = "aZ0_.-/:@[]";
+  const std::set<std::string> base = inputs;
+  for (const auto& s : base) {
+    for (std::size_t i = 0; i < s.size() && i < 80; ++i) {
+      for (char c : alphabet) {
+        std::string m = s;
+        m[i] = c;
+        inputs.insert(m);
+      }
+    }
+  }
+  std::size_t matched = 0;
+  for (const auto& s : inputs) {
+    INFO("input '" << s << "'");
+    for (int top = 0; top < 2; ++top) {
+      ocikit::detail::ref_offsets fast{};
+      ocikit::detail::ref_offsets pegtl{};
+      const bool a =
+          top == 0
+              ? ocikit::detail::match_reference<ocikit::grammar::reference_only>(s, fast)
+              : ocikit::detail::match_reference<ocikit::grammar::remote_reference_only>(s, fast);
+      const bool b =
+          top == 0
+              ? ocikit::detail::match_reference_pegtl<ocikit::grammar::reference_only>(s, pegtl)
+              : ocikit::detail::match_reference_pegtl<ocikit::grammar::remote_reference_only>(
+                    s, pegtl);
+      REQUIRE(a == b);
+      if (!a) continue;
+      ++matched;
+      CHECK(fast.has_domain == pegtl.has_domain);
+      CHECK(fast.domain_end == pegtl.domain_end);
+      CHECK(fast.path_begin == pegtl.path_begin);
+      CHECK(fast.path_end == pegtl.path_end);
+      CHECK(fast.has_tag == pegtl.has_tag);
+      CHECK(fast.tag_end == pegtl.tag_end);
+      CHECK(fast.has_digest == pegtl.has_digest);
+      CHECK(fast.digest_begin == pegtl.digest_begin);
+    }
+  }
+  CHECK(matched > 1000);
+}

@@ -268,9 +268,12 @@ inline result<digest_view> parse_digest(std::string_view s,
   return digest_view::unchecked(s, c.colon);
 }
 
-/// == parse_digest(s, accepted).has_value(), without building an error.
+/// == parse_digest(s, accepted).has_value(), without building an error (and without the grammar
+/// match that only tells two errors apart).
 inline bool is_valid_digest(std::string_view s,
                             algorithm_set accepted = algorithm_set::defaults()) noexcept {
+  const std::size_t colon = s.find(':');
+  if (colon == std::string_view::npos || !accepted.find(s.substr(0, colon))) return false;
   return detail::check_digest(s, accepted).code == errc::ok;
 }
 

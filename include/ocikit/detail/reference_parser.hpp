@@ -92,6 +92,77 @@ inline bool matches_reference_grammar(std::string_view t) noexcept {
   return tao::pegtl::parse<Top>(in);
 }
 
+/// Matches `Top` (reference_only or remote_reference_only) with PEGTL and records the parts.
+/// The definition of record; the diagnostics and the fuzz oracle use it.
+template <class Top>
+inline bool match_reference_pegtl(std::string_view t, ref_offsets& o) noexcept {
+  ref_input in(t.data(), t.data() + t.size(), "");
+  ref_state st{t.data(), &o};
+  return tao::pegtl::parse<Top, ref_action>(in, st);
+}
+
+/// The same match as match_reference_pegtl, composed by hand from the same hand-scanned rules
+/// (grammar/reference.hpp) instead of PEGTL's seq/opt/sor: it saves PEGTL's per-rule
+/// bookkeeping on the hot path. It follows PEG's semantics exactly (an opt<> or sor<> that fails
+/// consumes nothing); fuzz/reference_parse.cpp checks that both agree on every input, parts
+/// included.
+template <class Top>
+inline bool match_reference(std::string_view t, ref_offsets& o) noexcept {
+  namespace g = grammar;
+  const char* const b = t.data();
+  const char* const e = b + t.size();
+  const char* p = b;
+  const auto at = [b](const char* q) { return static_cast<std::uint32_t>(q - b); };
+  if constexpr (std::is_same_v<Top, g::reference_only>) {
+    // [ domain "/" ]   domain := host [ ":" port ]   host := domain-name | "[" ipv6 "]"
+    if (g::domain_prefix::contains_slash(b, e)) {
+      g::scan_result h = g::domain_name::scan(b, e);
+      if (h.end == nullptr) h = g::ipv6_host::scan(b, e);
+      if (h.end != nullptr) {
+        const char* q = h.end;
+        if (q != e && *q == ':') {
+          if (const g::scan_result port = g::port::scan(q + 1, e); port.end != nullptr)
+            q = port.end;
+        }
+        if (q != e && *q == '/') {
+          o.has_domain = true;
+          o.domain_end = at(q);
+          p = q + 1;
+        }
+      }
+    }
+  } else {
+    static_assert(std::is_same_v<Top, g::remote_reference_only>);
+  }
+  // path
+  const g::scan_result path = g::path::scan(p, e);
+  if (path.end == nullptr) return false;
+  o.path_begin = at(p);
+  o.path_end = at(path.end);
+  p = path.end;
+  // [ ":" tag ]
+  if (p != e && *p == ':') {
+    if (const g::scan_result tag = g::tag::scan(p + 1, e); tag.end != nullptr) {
+      o.has_tag = true;
+      o.tag_end = at(tag.end);
+      p = tag.end;
+    }
+  }
+  // [ "@" digest ]   digest := algorithm ":" hex
+  if (p != e && *p == '@') {
+    const g::scan_result alg = g::reference_algorithm::scan(p + 1, e);
+    if (alg.end != nullptr && alg.end != e && *alg.end == ':') {
+      if (const g::scan_result hex = g::reference_digest_hex::scan(alg.end + 1, e);
+          hex.end != nullptr) {
+        o.has_digest = true;
+        o.digest_begin = at(p + 1);
+        p = hex.end;
+      }
+    }
+  }
+  return p == e;  // eof
+}
+
 /// The strict core: grammar, then the path limit (255 bytes, less what normalisation adds in
 /// front of the path), then go-digest's checks. Returns errc::ok,
 /// errc::reference_invalid_format for "the grammar did not match" (the caller diagnoses it),
@@ -103,11 +174,7 @@ inline errc strict_core(std::string_view t, algorithm_set accepted, ref_offsets&
   o = ref_offsets{};
   if (OCIKIT_UNLIKELY(t.size() >= max_input_length)) return errc::reference_invalid_format;
   o.size = static_cast<std::uint32_t>(t.size());
-  ref_input in(t.data(), t.data() + t.size(), "");
-  ref_state st{t.data(), &o};
-  if (!tao::pegtl::parse<Top, ref_action>(in, st)) {
-    return errc::reference_invalid_format;
-  }
+  if (!match_reference<Top>(t, o)) return errc::reference_invalid_format;
   if (!o.has_tag) o.tag_end = o.path_end;
   if (!o.has_digest) o.digest_begin = o.size;
   if (o.path_end - o.path_begin > path_limit) return errc::reference_name_too_long;
