@@ -1,4 +1,5 @@
-// Built by ctest (label `cmake`) with ocikit made available by FetchContent (local tree).
+// The consumer program of the three packaging tests (find_package, add_subdirectory,
+// FetchContent): each project under tests/cmake/ builds this one file against ocikit.
 // Includes the umbrella header, calls into ocikit and into the dependencies that the
 // ocikit::ocikit target must bring along (Boost.JSON, OpenSSL's libcrypto).
 #include <ocikit/ocikit.hpp>
