@@ -267,8 +267,8 @@ struct reference_builder {
   static reference_view view_of(const reference& r) noexcept { return over_input(r.text_, r.o_); }
 };
 
-/// Joins up to five pieces into `v`'s inline buffer and parses the result strictly.
-/// Returns the strict_core code; `o` holds the offsets of the joined text.
+/// Text joined from a few pieces: on the stack when it fits the inline capacity, else in a heap
+/// string (only for results that a view then keeps on the heap too).
 struct joined_text {
   std::array<char, reference_view::inline_capacity> small;
   std::string big;
