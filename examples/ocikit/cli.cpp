@@ -138,6 +138,17 @@ bool for_each_line(std::istream& in, std::size_t max_line,
   return !in.bad();
 }
 
+bool for_each_input(const std::vector<std::string>& args, std::size_t max_line,
+                    const std::function<void(std::string_view, bool)>& fn) {
+  if (args.empty()) return for_each_line(std::cin, max_line, fn);
+  for (const auto& a : args) fn(a, false);
+  return true;
+}
+
+ocikit::error line_too_long(std::size_t max_line) {
+  return ocikit::error(ocikit::errc::input_line_too_long).with_numbers(max_line);
+}
+
 progress::progress(std::string label, std::uint64_t total)
     : label_(std::move(label)),
       total_(total),

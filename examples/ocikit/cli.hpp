@@ -11,6 +11,7 @@
 #include <istream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ocikit/error.hpp"
 
@@ -46,6 +47,14 @@ void write_err(std::string_view s);
 /// `too_long` set and the rest of it is skipped. Returns false on a read error.
 bool for_each_line(std::istream& in, std::size_t max_line,
                    const std::function<void(std::string_view line, bool too_long)>& fn);
+
+/// Calls `fn(input, too_long)` for each of `args`, or for each line of stdin when there are
+/// none (see for_each_line). Returns false on a read error of stdin.
+bool for_each_input(const std::vector<std::string>& args, std::size_t max_line,
+                    const std::function<void(std::string_view input, bool too_long)>& fn);
+
+/// What a parse verb reports for a line that for_each_line cut at `max_line` bytes.
+ocikit::error line_too_long(std::size_t max_line);
 
 /// A progress bar on stderr, shown only when stderr is a terminal and the work is large.
 class progress {

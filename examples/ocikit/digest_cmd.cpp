@@ -45,10 +45,7 @@ void pad_to(std::string& out, std::size_t start, std::size_t width) {
 bool describe(std::string& out, std::string_view input, bool too_long, algorithm_set accepted,
               output_format format) {
   result<digest_view> parsed =
-      too_long ? result<digest_view>(
-                     error(errc::digest_invalid_length, error::npos,
-                           "the line is longer than " + std::to_string(max_line) + " bytes"))
-               : parse_digest(input, accepted);
+      too_long ? result<digest_view>(line_too_long(max_line)) : parse_digest(input, accepted);
   out.clear();
   if (format == output_format::json) {
     out += R"({"input":)";
@@ -109,14 +106,10 @@ void run_parse(const parse_options& opts, int& status) {
     all_valid = describe(line, input, too_long, accepted, opts.format) && all_valid;
     write_out(line);
   };
-  if (opts.inputs.empty()) {
-    if (!for_each_line(std::cin, max_line, one)) {
-      write_err("ocikit digest parse: error reading stdin");
-      status = exit_usage;
-      return;
-    }
-  } else {
-    for (const auto& input : opts.inputs) one(input, false);
+  if (!for_each_input(opts.inputs, max_line, one)) {
+    write_err("ocikit digest parse: error reading stdin");
+    status = exit_usage;
+    return;
   }
   status = all_valid ? exit_ok : exit_invalid;
 }

@@ -125,10 +125,7 @@ int run_parse(const parse_options& opt) {
   auto one = [&](std::string_view input, bool too_long) {
     ++total;
     const result<platform> r =
-        too_long ? result<platform>(error(errc::io_failed, error::npos,
-                                          "the line is longer than " + std::to_string(max_line) +
-                                              " bytes; a platform specifier is short"))
-                 : parse_platform(input, host);
+        too_long ? result<platform>(line_too_long(max_line)) : parse_platform(input, host);
     if (!r) ++invalid;
     if (opt.format == output_format::json) {
       parse_json(out, input, r);
@@ -140,12 +137,7 @@ int run_parse(const parse_options& opt) {
       out.clear();
     }
   };
-  bool read_ok = true;
-  if (!opt.specs.empty()) {
-    for (const auto& s : opt.specs) one(s, false);
-  } else {
-    read_ok = for_each_line(std::cin, max_line, one);
-  }
+  const bool read_ok = for_each_input(opt.specs, max_line, one);
   write_out(out);
   if (opt.format == output_format::text) {
     write_out(std::to_string(total - invalid) + " valid, " + std::to_string(invalid) +

@@ -12,6 +12,9 @@
 namespace ocikit::cli {
 namespace {
 
+// A reference is at most a few hundred bytes when valid; 64 KiB bounds the memory per line.
+constexpr std::size_t max_line = 64 * 1024;
+
 struct ref_parse_options {
   std::string mode = "strict";
   std::string algorithms = "sha256,sha384,sha512";
@@ -101,9 +104,8 @@ int run_ref_parse(const ref_parse_options& opt) {
   out.reserve(1 << 12);
   auto one = [&](std::string_view input, bool too_long) {
     ++total;
-    auto r = too_long ? result<reference_view>(
-                            error(errc::reference_invalid_format, input.size(), input.back()))
-                      : parse(input, *mode, *accepted);
+    auto r =
+        too_long ? result<reference_view>(line_too_long(max_line)) : parse(input, *mode, *accepted);
     if (r && policy) {
       if (auto p = check_policy(*r, *policy); !p) r = p.error();
     }
@@ -118,13 +120,7 @@ int run_ref_parse(const ref_parse_options& opt) {
       out.clear();
     }
   };
-  bool read_ok = true;
-  if (!opt.refs.empty()) {
-    for (const auto& s : opt.refs) one(s, false);
-  } else {
-    // A reference is at most a few hundred bytes when valid; 64 KiB bounds the memory per line.
-    read_ok = for_each_line(std::cin, 64 * 1024, one);
-  }
+  const bool read_ok = for_each_input(opt.refs, max_line, one);
   write_out(out);
   if (opt.format == output_format::text) {
     write_out(std::to_string(total - invalid) + " valid, " + std::to_string(invalid) +

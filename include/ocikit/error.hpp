@@ -123,6 +123,8 @@ namespace ocikit {
     "content digest mismatch: {d}")                                                               \
   X(content_size_mismatch, "content.size_mismatch", size_mismatch, "content size mismatch: {d}")  \
   X(io_failed, "io.failed", io_error, "{d}")                                                      \
+  X(input_line_too_long, "input.line_too_long", resource_limit,                                   \
+    "the input line is longer than {x} bytes and was not parsed")                                 \
   /* strict JSON layer: json.* codes are appended here */                                         \
   X(json_too_large, "json.too_large", resource_limit, "document too large: {d}")                  \
   X(json_empty, "json.empty", json_invalid, "invalid JSON: the document is empty")                \

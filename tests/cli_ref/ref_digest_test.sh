@@ -82,6 +82,11 @@ grep -q '"condition":"digest_unsupported"' "$tmp/out" || fail "blake3 should be 
 awk 'BEGIN { s = ""; for (i = 0; i < 70000; i++) s = s "a"; print s }' >"$tmp/long"
 run "ref parse long line" sh -c "\"$ocikit\" ref parse <\"$tmp/long\""
 expect_rc 1
+grep -q '"code":"input.line_too_long","condition":"resource_limit","offset":null,"message":"the input line is longer than 65536 bytes and was not parsed"' "$tmp/out" ||
+  fail "long line not reported as input.line_too_long: $(cut -c1-300 "$tmp/out" | tail -c 300)"
+run "digest parse long line" sh -c "\"$ocikit\" digest parse <\"$tmp/long\""
+expect_rc 1
+grep -q '"code":"input.line_too_long"' "$tmp/out" || fail "long digest line not input.line_too_long"
 
 run "digest parse" "$ocikit" digest parse "sha256:$h" "sha256:abc"
 expect_rc 1
