@@ -255,12 +255,16 @@ bool expected_kind(std::string_view verb, const std::string& value, std::string_
 
 // ---- validate ----------------------------------------------------------------------------------
 
-struct validate_options {
+// What validate and inspect share: how to read and judge a document.
+struct document_options {
   std::string media_type;
   CLI::Option* media_type_option = nullptr;
   std::uint64_t max_size = json::default_max_size;
   bool strict = false;
   output_format format = output_format::text;
+};
+
+struct validate_options : document_options {
   std::vector<std::string> files;
 };
 
@@ -455,12 +459,7 @@ int run_digest(const digest_options& opt) {
 
 // ---- inspect -----------------------------------------------------------------------------------
 
-struct inspect_options {
-  std::string media_type;
-  CLI::Option* media_type_option = nullptr;
-  std::uint64_t max_size = json::default_max_size;
-  bool strict = false;
-  output_format format = output_format::text;
+struct inspect_options : document_options {
   std::string file;
 };
 

@@ -10,60 +10,9 @@ set -u
 
 ocikit=$1
 shared=${OCIKIT_SHARED_DIR:-${2:-}}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-checks=0
-name=
+. "$(dirname "$0")/../cli_lib.sh"
 have_python=false
 command -v python3 >/dev/null 2>&1 && have_python=true
-
-fail() {
-  failures=$((failures + 1))
-  printf 'FAIL %s: %s\n' "$name" "$1"
-}
-
-# run NAME CMD... : runs CMD with this shell's stdin; keeps stdout, stderr and the exit status.
-run() {
-  name=$1
-  shift
-  checks=$((checks + 1))
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  rc=$?
-}
-
-expect_rc() {
-  [ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1 (stderr: $(cat "$tmp/err"))"
-}
-
-# expect_out LINE... : stdout is exactly these lines.
-expect_out() {
-  printf '%s\n' "$@" >"$tmp/want"
-  if ! cmp -s "$tmp/want" "$tmp/out"; then
-    fail "unexpected output"
-    diff "$tmp/want" "$tmp/out"
-  fi
-}
-
-# expect_has TEXT... : stdout contains each TEXT (fixed strings).
-expect_has() {
-  for text in "$@"; do
-    grep -qF -- "$text" "$tmp/out" || fail "stdout lacks '$text': $(cat "$tmp/out")"
-  done
-}
-
-expect_no_out() {
-  [ ! -s "$tmp/out" ] || fail "unexpected output: $(cat "$tmp/out")"
-}
-
-# expect_err TEXT : stderr contains TEXT.
-expect_err() {
-  grep -qF -- "$1" "$tmp/err" || fail "stderr lacks '$1': $(cat "$tmp/err")"
-}
-
-expect_no_err() {
-  [ ! -s "$tmp/err" ] || fail "unexpected stderr: $(cat "$tmp/err")"
-}
 
 # expect_json : stdout is JSON (python3 -m json.tool), one document.
 expect_json() {
@@ -423,5 +372,4 @@ else
   echo "SKIP corpus checks: no corpus/manifests under '$shared'"
 fi
 
-echo "$checks checks, $failures failures"
-[ "$failures" -eq 0 ]
+finish

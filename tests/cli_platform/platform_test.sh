@@ -8,47 +8,7 @@ set -u
 
 ocikit=$1
 shared=${2:-}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-checks=0
-name=
-
-fail() {
-  failures=$((failures + 1))
-  printf 'FAIL %s: %s\n' "$name" "$1"
-}
-
-# run NAME CMD... : runs CMD with this shell's stdin; keeps stdout, stderr and the exit status.
-run() {
-  name=$1
-  shift
-  checks=$((checks + 1))
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  rc=$?
-}
-
-expect_rc() {
-  [ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1 (stderr: $(cat "$tmp/err"))"
-}
-
-# expect_out LINE... : stdout is exactly these lines.
-expect_out() {
-  printf '%s\n' "$@" >"$tmp/want"
-  if ! cmp -s "$tmp/want" "$tmp/out"; then
-    fail "unexpected output"
-    diff "$tmp/want" "$tmp/out"
-  fi
-}
-
-expect_no_out() {
-  [ ! -s "$tmp/out" ] || fail "unexpected output: $(cat "$tmp/out")"
-}
-
-# expect_err TEXT : stderr contains TEXT.
-expect_err() {
-  grep -qF -- "$1" "$tmp/err" || fail "stderr lacks '$1': $(cat "$tmp/err")"
-}
+. "$(dirname "$0")/../cli_lib.sh"
 
 d1=sha256:1111111111111111111111111111111111111111111111111111111111111111
 d2=sha256:2222222222222222222222222222222222222222222222222222222222222222
@@ -199,5 +159,4 @@ else
   echo "skipped: the shared corpus is not available (${shared:-no SHARED_DIR given})"
 fi
 
-echo "$checks checks, $failures failed"
-[ "$failures" -eq 0 ]
+finish

@@ -3,32 +3,7 @@
 #   usage: ref_digest_test.sh OCIKIT_BINARY
 set -u
 ocikit=$1
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-checks=0
-name=
-
-fail() {
-  failures=$((failures + 1))
-  printf 'FAIL %s: %s\n' "$name" "$1"
-}
-run() {
-  name=$1
-  shift
-  checks=$((checks + 1))
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  rc=$?
-}
-expect_rc() { [ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1 (stderr: $(cat "$tmp/err"))"; }
-expect_out() {
-  printf '%s\n' "$@" >"$tmp/want"
-  if ! cmp -s "$tmp/want" "$tmp/out"; then
-    fail "unexpected output"
-    diff "$tmp/want" "$tmp/out"
-  fi
-}
-expect_err() { grep -qF -- "$1" "$tmp/err" || fail "stderr lacks '$1': $(cat "$tmp/err")"; }
+. "$(dirname "$0")/../cli_lib.sh"
 
 h=44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a
 
@@ -119,5 +94,4 @@ fi
 run "no verb" "$ocikit" ref
 expect_rc 2
 
-printf '%d checks, %d failed\n' "$checks" "$failures"
-[ "$failures" -eq 0 ]
+finish
