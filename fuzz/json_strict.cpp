@@ -9,6 +9,8 @@
 //   - whatever boost::json::parse refuses, parse_strict refuses;
 //   - what only parse_strict refuses is a duplicate member name (or a document over 4 MiB);
 //   - every error has a code, an offset no larger than the input, and a non-empty message;
+//   - the fast path of parse_strict_into (with its fallback) and Boost.JSON alone
+//     (detail::parse_boost_into) give the same tape or the same error;
 //   - parse_strict_into a reused document gives the same result as a fresh parse.
 #include <boost/json.hpp>
 #include <cstddef>
@@ -57,6 +59,33 @@ void same(json::value a, const boost::json::value& b) {
   }
 }
 
+// The same document on two tapes: kinds, values, texts, sizes, in order.
+void same_tape(json::value a, json::value b) {
+  check(a.kind() == b.kind() && a.size() == b.size());
+  switch (a.kind()) {
+    case json::value_kind::null: break;
+    case json::value_kind::boolean: check(a.get_bool() == b.get_bool()); break;
+    case json::value_kind::int64: check(a.get_int64() == b.get_int64()); break;
+    case json::value_kind::uint64: check(a.get_uint64() == b.get_uint64()); break;
+    case json::value_kind::number: check(a.number_text() == b.number_text()); break;
+    case json::value_kind::string: check(a.get_string() == b.get_string()); break;
+    case json::value_kind::array: {
+      auto x = a.elements().begin();
+      for (const json::value y : b.elements()) same_tape(*x++, y);
+      break;
+    }
+    case json::value_kind::object: {
+      auto x = a.members().begin();
+      for (const json::member y : b.members()) {
+        const json::member m = *x++;
+        check(m.key == y.key);
+        same_tape(m.value, y.value);
+      }
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -80,6 +109,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!ec) {
       check(e.code() == ocikit::errc::json_duplicate_key ||
             e.code() == ocikit::errc::json_too_large);
+    }
+  }
+
+  // The fast path (with its fallback) and Boost.JSON alone build the same tape or the same error,
+  // at a depth limit taken from the input too (the fast path gives up at the limit). (A BOM is
+  // refused before either runs.)
+  const bool bom = text.substr(0, 3) == "\xEF\xBB\xBF";
+  for (const std::size_t depth : {json::default_max_depth, std::size_t{1} + size % 7}) {
+    if (bom) break;
+    json::document fast;
+    json::document slow;
+    const auto a = json::parse_strict_into(fast, text, {.max_depth = depth});
+    const auto b = ocikit::json::detail::parse_boost_into(slow, text, depth);
+    check(a.has_value() == b.has_value());
+    if (a) {
+      check(fast.node_count() == slow.node_count());
+      same_tape(fast.root(), slow.root());
+    } else {
+      check(a.error() == b.error() && a.error().message() == b.error().message());
     }
   }
 

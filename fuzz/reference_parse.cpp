@@ -95,18 +95,28 @@ void check_builders(const ocikit::reference_view& r, ocikit::algorithm_set accep
 
 }  // namespace
 
-template <class Top>
-void check_same_match(std::string_view s) {
-  ocikit::detail::ref_offsets fast{};
-  ocikit::detail::ref_offsets pegtl{};
-  const bool a = ocikit::detail::match_reference<Top>(s, fast);
-  const bool b = ocikit::detail::match_reference_pegtl<Top>(s, pegtl);
+void check_same_offsets(bool a, const ocikit::detail::ref_offsets& x, bool b,
+                        const ocikit::detail::ref_offsets& y) {
   check(a == b);
   if (a) {
-    check(fast.has_domain == pegtl.has_domain && fast.domain_end == pegtl.domain_end);
-    check(fast.path_begin == pegtl.path_begin && fast.path_end == pegtl.path_end);
-    check(fast.has_tag == pegtl.has_tag && fast.tag_end == pegtl.tag_end);
-    check(fast.has_digest == pegtl.has_digest && fast.digest_begin == pegtl.digest_begin);
+    check(x.has_domain == y.has_domain && x.domain_end == y.domain_end);
+    check(x.path_begin == y.path_begin && x.path_end == y.path_end);
+    check(x.has_tag == y.has_tag && x.tag_end == y.tag_end);
+    check(x.has_digest == y.has_digest && x.digest_begin == y.digest_begin);
+  }
+}
+
+// Both hand compositions (masked when it answers, scanned always) against PEGTL's.
+template <class Top>
+void check_same_match(std::string_view s) {
+  ocikit::detail::ref_offsets pegtl{};
+  const bool p = ocikit::detail::match_reference_pegtl<Top>(s, pegtl);
+  ocikit::detail::ref_offsets scanned{};
+  check_same_offsets(ocikit::detail::match_reference_scanned<Top>(s, scanned), scanned, p, pegtl);
+  ocikit::detail::ref_offsets masked{};
+  const auto m = ocikit::detail::match_reference_masked<Top>(s, masked);
+  if (m != ocikit::detail::masked_match::declined) {
+    check_same_offsets(m == ocikit::detail::masked_match::match, masked, p, pegtl);
   }
 }
 
@@ -128,6 +138,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // on every input, parts included, for both top-level rules.
   check_same_match<ocikit::grammar::reference_only>(s);
   check_same_match<ocikit::grammar::remote_reference_only>(s);
+  // Normalisation with the masks (the common case) and without them (the general path) gives the
+  // same answer, value or error.
+  {
+    const auto fast = ocikit::detail::parse_normalized_view<true>(s, accepted);
+    const auto general = ocikit::detail::parse_normalized_view<false>(s, accepted);
+    check(fast.has_value() == general.has_value());
+    if (fast) {
+      check(same_parts(*fast, *general) && fast->string() == general->string());
+    } else {
+      check(fast.error() == general.error() && fast.error().message() == general.error().message());
+    }
+  }
 
   const auto view = ocikit::parse(s, mode, accepted);
   const auto owned = ocikit::reference::parse(s, mode, accepted);

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -338,6 +340,130 @@ TEST_CASE("strict parser: a document can be reused", "[json]") {
   CHECK(doc.root().size() == 2);
   CHECK((*doc.root().elements().begin()).get_string() == "B");
   CHECK(doc.node_capacity() == capacity);
+}
+
+namespace {
+
+// Same values, kinds, texts and order: `a` and `b` describe the same document.
+bool same_value(json::value a, json::value b) {
+  if (a.kind() != b.kind() || a.size() != b.size()) return false;
+  switch (a.kind()) {
+    case json::value_kind::null: return true;
+    case json::value_kind::boolean: return a.get_bool() == b.get_bool();
+    case json::value_kind::int64: return a.get_int64() == b.get_int64();
+    case json::value_kind::uint64: return a.get_uint64() == b.get_uint64();
+    case json::value_kind::number: return a.number_text() == b.number_text();
+    case json::value_kind::string: return a.get_string() == b.get_string();
+    case json::value_kind::array: {
+      auto x = a.elements().begin();
+      for (const json::value y : b.elements()) {
+        if (!same_value(*x++, y)) return false;
+      }
+      return true;
+    }
+    case json::value_kind::object: {
+      auto x = a.members().begin();
+      for (const json::member y : b.members()) {
+        const json::member m = *x++;
+        if (m.key != y.key || !same_value(m.value, y.value)) return false;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+// parse_strict_into tries a fast path first and falls back to Boost.JSON for anything else: both
+// must accept the same documents, with the same values and node counts, and fail alike.
+TEST_CASE("strict parser: the fast path agrees with Boost.JSON", "[json]") {
+  const std::vector<std::string> texts = {"{}",
+                                          "[]",
+                                          "0",
+                                          "-1",
+                                          "1",
+                                          "-0",
+                                          "01",
+                                          "1.5",
+                                          "1e3",
+                                          "true",
+                                          "false",
+                                          "null",
+                                          "nul",
+                                          "\"\"",
+                                          "\"a\"",
+                                          " \t\r\n[1 , 2 ]\n",
+                                          "[1,]",
+                                          "{\"a\":1,}",
+                                          "{\"a\" : [ {} , [ ] ]}",
+                                          "123456789012345678",
+                                          "1234567890123456789",
+                                          "-123456789012345678",
+                                          "-1234567890123456789",
+                                          "18446744073709551615",
+                                          "18446744073709551616",
+                                          "9223372036854775807",
+                                          "-9223372036854775808",
+                                          "[1]x",
+                                          "{\"a\":1}{",
+                                          "\"\\u0041\"",
+                                          "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"",
+                                          "\"\xC3\"",
+                                          "\"\xED\xA0\x80\"",
+                                          "\"\xF4\x90\x80\x80\"",
+                                          "\"\xC0\xAF\"",
+                                          "\"a\x01\"",
+                                          "\"a\x7F\"",
+                                          "{\"a\":1,\"a\":2}",
+                                          "{\"a\":{\"b\":1},\"b\":{\"a\":2}}",
+                                          "[\"0123456789abcdef0123456789\"]",
+                                          "{\"k\":\"                                        \"}",
+                                          "[        1,\n        2]",
+                                          "[[[[[[[[[[1]]]]]]]]]]",
+                                          "[tru]",
+                                          "[true,fals]",
+                                          "{\"a\"1}",
+                                          "{1:2}",
+                                          "\"abc",
+                                          "[\"a\"    ",
+                                          "{\"a\":1",
+                                          "  ",
+                                          ""};
+  std::vector<std::string> all = texts;
+  // Objects around the fast path's member limit, with and without a duplicate.
+  for (int n : {15, 16, 17, 40}) {
+    for (bool dup : {false, true}) {
+      std::string o = "{";
+      for (int i = 0; i < n; ++i)
+        o += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i);
+      if (dup) o += ",\"k3\":0";
+      all.push_back(o + "}");
+    }
+  }
+  for (const char* name :
+       {"oci_manifest_1k.json", "docker_manifest_1k.json", "oci_manifest_3k.json"}) {
+    std::ifstream in(std::string(OCIKIT_TEST_DATA) + "/../../benchmarks/data/" + name,
+                     std::ios::binary);
+    REQUIRE(in);
+    all.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  for (const std::string& text : all) {
+    CAPTURE(text);
+    for (std::size_t depth : {std::size_t{3}, std::size_t{10}, json::default_max_depth}) {
+      json::document fast;
+      json::document slow;
+      const auto a = json::parse_strict_into(fast, text, {.max_depth = depth});
+      const auto b = json::detail::parse_boost_into(slow, text, depth);
+      REQUIRE(a.has_value() == b.has_value());
+      if (!a) {
+        CHECK(a.error() == b.error());
+        continue;
+      }
+      CHECK(fast.node_count() == slow.node_count());
+      CHECK(same_value(fast.root(), slow.root()));
+    }
+  }
 }
 
 TEST_CASE("strict parser: kind descriptions", "[json]") {

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -1278,13 +1279,33 @@ TEST_CASE("docker mode with a long registry domain keeps the whole result", "[re
   }
 }
 
-TEST_CASE("the hand-composed matcher agrees with PEGTL's composition of the same rules",
+namespace {
+// One composition's answer for `s`, reading `Top` from `top` (0: reference_only, 1: remote).
+template <class Top>
+std::pair<bool, ocikit::detail::ref_offsets> composed_match(std::string_view s, int how) {
+  ocikit::detail::ref_offsets o{};
+  bool ok = false;
+  switch (how) {
+    case 0: ok = ocikit::detail::match_reference_pegtl<Top>(s, o); break;
+    case 1: ok = ocikit::detail::match_reference<Top>(s, o); break;
+    case 2: ok = ocikit::detail::match_reference_scanned<Top>(s, o); break;
+    default: {
+      const auto r = ocikit::detail::match_reference_masked<Top>(s, o);
+      if (r == ocikit::detail::masked_match::declined) return composed_match<Top>(s, 2);
+      ok = r == ocikit::detail::masked_match::match;
+    }
+  }
+  return {ok, o};
+}
+}  // namespace
+
+TEST_CASE("the hand-composed matchers agree with PEGTL's composition of the same rules",
           "[reference][grammar]") {
   std::set<std::string> inputs;
   for (const auto& c : ok_cases()) inputs.insert(c.input);
   for (const auto& c : bad_cases()) inputs.insert(c.input);
   // every single-byte change of every case, with the bytes that matter to the grammar
-  const std::string alphabet = "aZ0_.-/:@[]";
+  const std::string alphabet = std::string("aZ0_.-/:@[]") + '\0';
   const std::set<std::string> base = inputs;
   for (const auto& s : base) {
     for (std::size_t i = 0; i < s.size() && i < 80; ++i) {
@@ -1296,32 +1317,120 @@ TEST_CASE("the hand-composed matcher agrees with PEGTL's composition of the same
     }
   }
   std::size_t matched = 0;
+  std::size_t masked = 0;
   for (const auto& s : inputs) {
     INFO("input '" << s << "'");
     for (int top = 0; top < 2; ++top) {
-      ocikit::detail::ref_offsets fast{};
-      ocikit::detail::ref_offsets pegtl{};
-      const bool a =
-          top == 0
-              ? ocikit::detail::match_reference<ocikit::grammar::reference_only>(s, fast)
-              : ocikit::detail::match_reference<ocikit::grammar::remote_reference_only>(s, fast);
-      const bool b =
-          top == 0
-              ? ocikit::detail::match_reference_pegtl<ocikit::grammar::reference_only>(s, pegtl)
-              : ocikit::detail::match_reference_pegtl<ocikit::grammar::remote_reference_only>(
-                    s, pegtl);
-      REQUIRE(a == b);
-      if (!a) continue;
-      ++matched;
-      CHECK(fast.has_domain == pegtl.has_domain);
-      CHECK(fast.domain_end == pegtl.domain_end);
-      CHECK(fast.path_begin == pegtl.path_begin);
-      CHECK(fast.path_end == pegtl.path_end);
-      CHECK(fast.has_tag == pegtl.has_tag);
-      CHECK(fast.tag_end == pegtl.tag_end);
-      CHECK(fast.has_digest == pegtl.has_digest);
-      CHECK(fast.digest_begin == pegtl.digest_begin);
+      const auto pegtl = top == 0 ? composed_match<ocikit::grammar::reference_only>(s, 0)
+                                  : composed_match<ocikit::grammar::remote_reference_only>(s, 0);
+      for (int how = 1; how < 4; ++how) {
+        INFO("composition " << how << ", top " << top);
+        const auto [ok, o] = top == 0
+                                 ? composed_match<ocikit::grammar::reference_only>(s, how)
+                                 : composed_match<ocikit::grammar::remote_reference_only>(s, how);
+        REQUIRE(ok == pegtl.first);
+        if (!ok) continue;
+        ++matched;
+        CHECK(o.has_domain == pegtl.second.has_domain);
+        CHECK(o.domain_end == pegtl.second.domain_end);
+        CHECK(o.path_begin == pegtl.second.path_begin);
+        CHECK(o.path_end == pegtl.second.path_end);
+        CHECK(o.has_tag == pegtl.second.has_tag);
+        CHECK(o.tag_end == pegtl.second.tag_end);
+        CHECK(o.has_digest == pegtl.second.has_digest);
+        CHECK(o.digest_begin == pegtl.second.digest_begin);
+      }
+      ocikit::detail::ref_offsets o{};
+      if (ocikit::detail::match_reference_masked<ocikit::grammar::reference_only>(s, o) !=
+          ocikit::detail::masked_match::declined) {
+        ++masked;
+      }
     }
   }
-  CHECK(matched > 1000);
+  CHECK(matched > 3000);
+  CHECK(masked > 1000);  // the masked composition answered most of them itself
+}
+
+TEST_CASE("Docker's domain split read off the masks agrees with the byte-wise one",
+          "[reference][normalized]") {
+  std::set<std::string> inputs;
+  for (const auto& c : ok_cases()) inputs.insert(c.input);
+  for (const auto& c : bad_cases()) inputs.insert(c.input);
+  for (const char* extra : {"localhost/a", "localhost:1/a", "LOCALHOST/a", "a:b/c", "a_b:1/c",
+                            "index.docker.io/a", "index.docker.io/a/b", "docker.io/a", "a/b/c",
+                            "a.b/c", "Ab/c", "a@sha256:x/y", "/a", "a/", "a//b"}) {
+    inputs.insert(extra);
+  }
+  std::size_t answered = 0;
+  for (const auto& s : inputs) {
+    INFO("input '" << s << "'");
+    ocikit::detail::name_masks m;
+    if (!ocikit::detail::classify_name(s, m)) continue;
+    const auto masked = ocikit::detail::split_docker_domain(s, m);
+    ++answered;
+    // A '/' after the '@' is seen by Go's split only; such inputs never parse.
+    if (s.find('/', m.size) != std::string::npos) continue;
+    const auto plain = ocikit::detail::split_docker_domain(std::string_view(s));
+    CHECK(masked.domain == plain.domain);
+    CHECK(masked.remainder == plain.remainder);
+    CHECK(masked.add_library == plain.add_library);
+    CHECK(masked.rewritten == plain.rewritten);
+  }
+  CHECK(answered > 100);
+}
+
+TEST_CASE("normalisation with and without the masks gives the same answers",
+          "[reference][normalized]") {
+  std::set<std::string> inputs;
+  for (const auto& c : ok_cases()) inputs.insert(c.input);
+  for (const auto& c : bad_cases()) inputs.insert(c.input);
+  const std::set<std::string> base = inputs;
+  for (const auto& s : base) {  // and every single-byte change that matters to the grammar
+    for (std::size_t i = 0; i < s.size() && i < 80; ++i) {
+      for (char c : std::string("aZ0_.-/:@[")) {
+        std::string m = s;
+        m[i] = c;
+        inputs.insert(m);
+      }
+    }
+  }
+  std::size_t valid = 0;
+  for (const auto& s : inputs) {
+    INFO("input '" << s << "'");
+    for (const auto accepted : {ocikit::algorithm_set::defaults(),
+                                ocikit::algorithm_set{ocikit::digest_algorithm::sha256}}) {
+      const auto fast = ocikit::detail::parse_normalized_view<true>(s, accepted);
+      const auto general = ocikit::detail::parse_normalized_view<false>(s, accepted);
+      REQUIRE(fast.has_value() == general.has_value());
+      if (fast) {
+        ++valid;
+        CHECK(fast->string() == general->string());
+        CHECK(fast->offsets().path_begin == general->offsets().path_begin);
+        CHECK(fast->offsets().path_end == general->offsets().path_end);
+        CHECK(fast->offsets().tag_end == general->offsets().tag_end);
+        CHECK(fast->offsets().digest_begin == general->offsets().digest_begin);
+      } else {
+        CHECK(fast.error().code() == general.error().code());
+        CHECK(fast.error().offset() == general.error().offset());
+        CHECK(fast.error().message() == general.error().message());
+      }
+    }
+  }
+  CHECK(valid > 1000);
+}
+
+TEST_CASE("the masked matcher declines only long names and IPv6 hosts", "[reference][grammar]") {
+  using ocikit::detail::masked_match;
+  const auto outcome = [](std::string_view s) {
+    ocikit::detail::ref_offsets o{};
+    return ocikit::detail::match_reference_masked<ocikit::grammar::reference_only>(s, o);
+  };
+  CHECK(outcome("") == masked_match::no_match);
+  CHECK(outcome("a") == masked_match::match);
+  CHECK(outcome(std::string(63, 'a')) == masked_match::match);
+  CHECK(outcome(std::string(64, 'a')) == masked_match::declined);
+  CHECK(outcome(std::string(63, 'a') + "@sha256:" + std::string(64, 'f')) == masked_match::match);
+  CHECK(outcome("[::1]:5000/a") == masked_match::declined);
+  CHECK(outcome(std::string("a\0b", 3)) == masked_match::no_match);
+  CHECK(outcome("a/b@@") == masked_match::no_match);
 }

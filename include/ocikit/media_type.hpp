@@ -25,6 +25,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -189,6 +190,18 @@ constexpr media_type_fault check_media_type(std::string_view mt) noexcept {
   return {0, {}};
 }
 
+// The media types most descriptors carry, all valid: a shortcut past the grammar check.
+constexpr bool is_common_media_type(std::string_view mt) noexcept {
+  namespace m = media_types;
+  for (const std::string_view common :
+       {m::oci_layer_tar_gzip, m::oci_config, m::oci_manifest, m::oci_index, m::oci_layer_tar_zstd,
+        m::oci_layer_tar, m::oci_empty, m::docker_layer_tar_gzip, m::docker_config,
+        m::docker_manifest, m::docker_manifest_list}) {
+    if (mt == common) return true;
+  }
+  return false;
+}
+
 constexpr bool starts_with(std::string_view s, std::string_view prefix) noexcept {
   return s.substr(0, prefix.size()) == prefix;
 }
@@ -198,7 +211,7 @@ constexpr bool starts_with(std::string_view s, std::string_view prefix) noexcept
 /// RFC 6838 `type "/" subtype`, 1-127 restricted characters each, no parameters
 /// (grammar::media_type_only). Example: `is_valid_media_type("text/plain")`.
 constexpr bool is_valid_media_type(std::string_view mt) noexcept {
-  return detail::check_media_type(mt).why.empty();
+  return detail::is_common_media_type(mt) || detail::check_media_type(mt).why.empty();
 }
 
 /// Why `mt` is not a valid media type, as a sentence fragment quoting it, or "" when valid.

@@ -174,23 +174,19 @@ inline result<manifest_kind> detect_kind(json::value root) {
       return document_error(errc::manifest_unknown_kind, "");
     }
   }
-  const std::string what(describe(kind));
-  if (fs_layers) {
-    return document_error(errc::manifest_ambiguous, "/fsLayers",
-                          "fsLayers (Docker schema 1) is not allowed in " + what);
-  }
+  // "<member> is not allowed in <kind>" (the text is made only on this error path).
+  const auto not_allowed = [kind](std::string_view pointer, std::string_view member) {
+    std::string detail(member);
+    detail += " is not allowed in ";
+    detail += describe(kind);
+    return document_error(errc::manifest_ambiguous, pointer, std::move(detail));
+  };
+  if (fs_layers) return not_allowed("/fsLayers", "fsLayers (Docker schema 1)");
   if (is_index(kind)) {
-    if (config) {
-      return document_error(errc::manifest_ambiguous, "/config",
-                            "config is not allowed in " + what);
-    }
-    if (layers) {
-      return document_error(errc::manifest_ambiguous, "/layers",
-                            "layers is not allowed in " + what);
-    }
+    if (config) return not_allowed("/config", "config");
+    if (layers) return not_allowed("/layers", "layers");
   } else if (manifests) {
-    return document_error(errc::manifest_ambiguous, "/manifests",
-                          "manifests is not allowed in " + what);
+    return not_allowed("/manifests", "manifests");
   }
   return kind;
 }
@@ -275,20 +271,26 @@ inline result<parsed_manifest> parse_manifest(std::string_view bytes,
   if (auto ok = detail::check_expected(root, *kind, options.expected_media_type); !ok) {
     return std::move(ok).error();
   }
-  parsed_manifest out;
+  // The value is built in place in the result (one return of `r`): no moves of the model.
+  result<parsed_manifest> r(boost::system::in_place_value);
+  parsed_manifest& out = *r;
   out.kind = *kind;
   out.digest = std::move(*digest);
   out.size = static_cast<std::int64_t>(bytes.size());
   const validate_options vopt = options.validation();
   detail::document_checker checker(vopt, options.validate, out.problems);
-  out.manifest = checker.read(root, *kind);
+  checker.read(root, *kind, out.manifest);
   if (options.reject_invalid) {
     for (problem& p : out.problems) {
-      if (p.severity == severity::error) return std::move(p.error);
+      if (p.severity == severity::error) {
+        error first = std::move(p.error);
+        r = std::move(first);
+        return r;
+      }
     }
   }
   out.bytes.assign(bytes.data(), bytes.size());
-  return out;
+  return r;
 }
 
 /// parse_manifest over raw bytes.

@@ -249,6 +249,11 @@ struct reference_builder {
     return v;
   }
   /// Starts a view whose text is written into its inline buffer.
+  /// Makes `v` a view over `t` with the offsets of a successful strict_core.
+  static void set_input(reference_view& v, std::string_view t, const ref_offsets& o) noexcept {
+    v.ext_ = t.data();
+    v.o_ = o;
+  }
   static char* inline_buffer(reference_view& v) noexcept {
     v.storage_ = reference_view::storage::inline_buffer;
     return v.buf_.data();
@@ -305,15 +310,21 @@ inline reference_view owning_view(std::string_view t, const ref_offsets& o) {
   return v;
 }
 
+/// A result holding a view over `t` with the offsets `o`, built in place (a result is large:
+/// it is never moved on the way out, by guaranteed and named return value elision).
+inline result<reference_view> view_result(std::string_view t, const ref_offsets& o) noexcept {
+  result<reference_view> out{boost::system::in_place_value};
+  reference_builder::set_input(*out, t, o);
+  return out;
+}
+
 /// Strict parse of `t` into a view over `t`.
 inline result<reference_view> parse_strict_view(std::string_view t, algorithm_set accepted) {
   ref_offsets o;
   const errc c = strict_core(t, accepted, o);
-  if (OCIKIT_LIKELY(c == errc::ok)) return reference_builder::over_input(t, o);
+  if (OCIKIT_LIKELY(c == errc::ok)) return view_result(t, o);
   return strict_error(t, accepted, c, o);
-}
-
-/// True when `s` is a bare image ID: exactly 64 lowercase hex digits.
+}  /// True when `s` is a bare image ID: exactly 64 lowercase hex digits.
 constexpr bool is_identifier(std::string_view s) noexcept {
   if (s.size() != 64) return false;
   for (char c : s) {
@@ -377,30 +388,13 @@ inline std::optional<error> remote_uppercase(std::string_view s, std::size_t rem
   return std::nullopt;
 }
 
-inline result<reference_view> parse_normalized_view(std::string_view s, algorithm_set accepted) {
-  if (is_identifier(s)) return error(errc::reference_is_identifier, 0);
-  const docker_split d = split_docker_domain(s);
-  const std::string_view remainder = s.substr(d.remainder);
-  if (!d.rewritten) {
-    auto r = parse_strict_view(s, accepted);
-    if (OCIKIT_UNLIKELY(!r)) {
-      if (auto up = remote_uppercase(s, d.remainder)) return *up;
-    }
-    return r;
-  }
-
-  // Parse only the remainder (what follows "domain /"), then write domain "/" ["library/"]
-  // remainder into the result's inline buffer and move the offsets behind the prefix.
+/// A result holding domain "/" ["library/"] remainder in the view's inline buffer (or on the
+/// heap when it does not fit: never for a valid reference), with the offsets `o` of the
+/// remainder's match moved behind the prefix. Built in place, as view_result.
+inline result<reference_view> normalized_result(const docker_split& d, std::string_view remainder,
+                                                ref_offsets o) {
   const std::string_view lib = d.add_library ? official_repository_prefix : std::string_view();
   const std::size_t prefix_len = d.domain.size() + 1 + lib.size();
-  ref_offsets o;
-  const errc c = strict_core<grammar::remote_reference_only>(remainder, accepted, o,
-                                                             max_path_length - lib.size());
-  if (OCIKIT_UNLIKELY(c != errc::ok)) {
-    if (auto up = remote_uppercase(s, d.remainder)) return *up;
-    return strict_error<grammar::remote_reference_only>(remainder, accepted, c, o, lib.size())
-        .shifted(d.remainder);
-  }
   const std::size_t total = prefix_len + remainder.size();
   o.has_domain = true;
   o.domain_end = static_cast<std::uint32_t>(d.domain.size());
@@ -410,18 +404,111 @@ inline result<reference_view> parse_normalized_view(std::string_view s, algorith
   o.tag_end += shift;
   o.digest_begin += shift;
   o.size = static_cast<std::uint32_t>(total);
-  if (OCIKIT_UNLIKELY(total > reference_view::inline_capacity)) {  // never for valid input
-    return owning_view(joined_text({d.domain, "/", lib, remainder}).text, o);
-  }
   result<reference_view> out{boost::system::in_place_value};
+  if (OCIKIT_UNLIKELY(total > reference_view::inline_capacity)) {
+    *out = owning_view(joined_text({d.domain, "/", lib, remainder}).text, o);
+    return out;
+  }
   char* buf = reference_builder::inline_buffer(*out);
+  if (d.domain == docker_hub_domain) {  // always when the input was rewritten
+    // "docker.io/" or "docker.io/library/" in one copy of constant size (inlined): bytes past
+    // the prefix are overwritten by the remainder or lie past the end, and are never read.
+    static constexpr std::string_view hub_library = "docker.io/library/";
+    std::memcpy(buf, hub_library.data(), hub_library.size());
+  } else {
+    std::memcpy(buf, d.domain.data(), d.domain.size());
+    buf[d.domain.size()] = '/';
+    if (!lib.empty()) std::memcpy(buf + d.domain.size() + 1, lib.data(), lib.size());
+  }
   // (memcpy of an empty string_view could be passed a null pointer: copy only what is there)
-  std::memcpy(buf, d.domain.data(), d.domain.size());
-  buf[d.domain.size()] = '/';
-  if (!lib.empty()) std::memcpy(buf + d.domain.size() + 1, lib.data(), lib.size());
   if (!remainder.empty()) std::memcpy(buf + prefix_len, remainder.data(), remainder.size());
   reference_builder::set_offsets(*out, o);
   return out;
+}
+/// split_docker_domain read off the masks of the name part (for the fast path below). It sees
+/// only the name part: a '/' after the '@', which Go's split would find, makes the reference
+/// invalid anyway.
+inline docker_split split_docker_domain(std::string_view s, const name_masks& m) noexcept {
+  docker_split d;
+  if (m.slash == 0) {
+    d.domain = docker_hub_domain;
+    d.add_library = true;
+    d.rewritten = true;
+    return d;
+  }
+  const auto slash = static_cast<std::size_t>(std::countr_zero(m.slash));
+  const std::uint64_t marks = m.dot | m.colon | (m.alnum & ~m.lower);  // '.', ':', [A-Z]
+  const std::string_view first = s.substr(0, slash);
+  if ((marks & bits_between(0, slash)) == 0 && first != "localhost") {
+    d.domain = docker_hub_domain;
+    d.rewritten = true;
+    return d;
+  }
+  d.domain = first;
+  d.remainder = slash + 1;
+  if (d.domain == docker_hub_legacy_domain) {
+    d.domain = docker_hub_domain;
+    d.rewritten = true;
+  }
+  if (d.domain == docker_hub_domain && (m.slash >> d.remainder) == 0) {
+    d.add_library = true;
+    d.rewritten = true;
+  }
+  return d;
+}
+
+/// The strict core's answer for the part of `s` that the split `d` leaves to parse, from the
+/// masks of the name part: false when they do not apply (a name part over 63 bytes, an IPv6
+/// host, or a failure for which the byte-wise split might differ: a '/' after the name part);
+/// else `c` is the answer and `o` the offsets (of the input, or of the remainder when `d` is
+/// rewritten).
+OCIKIT_ALWAYS_INLINE bool normalized_core_masked(std::string_view s, algorithm_set accepted,
+                                                 docker_split& d, ref_offsets& o,
+                                                 errc& c) noexcept {
+  name_masks m;
+  if (!classify_name(s, m)) return false;
+  d = split_docker_domain(s, m);
+  const std::string_view part = d.rewritten ? s.substr(d.remainder) : s;
+  const std::size_t lib = d.add_library ? official_repository_prefix.size() : 0;
+  const masked_match r =
+      d.rewritten ? match_masked<grammar::remote_reference_only>(part, m.from(d.remainder), o)
+                  : match_masked<grammar::reference_only>(s, m, o);
+  if (r == masked_match::declined) return false;
+  c = r == masked_match::match ? strict_checks(part, accepted, o, max_path_length - lib)
+                               : errc::reference_invalid_format;
+  return c == errc::ok || s.find('/', m.size) == std::string_view::npos;
+}
+
+/// The error of a normalized parse whose strict core answered `c` for the split `d`. Go checks
+/// the remote name for uppercase first.
+inline error normalized_error(std::string_view s, algorithm_set accepted, const docker_split& d,
+                              errc c, const ref_offsets& o) {
+  if (auto up = remote_uppercase(s, d.remainder)) return *up;
+  if (!d.rewritten) return strict_error(s, accepted, c, o);
+  const std::size_t lib = d.add_library ? official_repository_prefix.size() : 0;
+  return strict_error<grammar::remote_reference_only>(s.substr(d.remainder), accepted, c, o, lib)
+      .shifted(d.remainder);
+}
+
+/// Docker normalisation: parse only what follows "domain /" when the input is rewritten, then
+/// write domain "/" ["library/"] remainder into the result's inline buffer. `Masked` false
+/// takes the general path only (tests and fuzzing compare both).
+template <bool Masked = true>
+inline result<reference_view> parse_normalized_view(std::string_view s, algorithm_set accepted) {
+  if (is_identifier(s)) return error(errc::reference_is_identifier, 0);
+  docker_split d;
+  ref_offsets o;
+  errc c = errc::ok;
+  if (!Masked || !normalized_core_masked(s, accepted, d, o, c)) {  // any length
+    d = split_docker_domain(s);
+    o = ref_offsets{};
+    const std::size_t lib = d.add_library ? official_repository_prefix.size() : 0;
+    c = d.rewritten ? strict_core<grammar::remote_reference_only, false>(
+                          s.substr(d.remainder), accepted, o, max_path_length - lib)
+                    : strict_core<grammar::reference_only, false>(s, accepted, o);
+  }
+  if (OCIKIT_UNLIKELY(c != errc::ok)) return normalized_error(s, accepted, d, c, o);
+  return d.rewritten ? normalized_result(d, s.substr(d.remainder), o) : view_result(s, o);
 }
 
 }  // namespace detail

@@ -289,9 +289,8 @@ class document_checker {
   document_checker(const validate_options& options, bool rules, std::vector<problem>& out) noexcept
       : opt_(options), rules_(rules), out_(out) {}
 
-  image_manifest read_image_manifest(json::value root) {
+  void read_image_manifest(json::value root, image_manifest& m) {
     const json::path top;
-    image_manifest m;
     bool has_schema = false;
     bool has_media_type = false;
     bool has_artifact_type = false;
@@ -347,12 +346,10 @@ class document_checker {
         m.config.media_type == media_types::oci_empty) {
       report(severity::error, errc::manifest_artifact_type_missing, top.key("artifactType"));
     }
-    return m;
   }
 
-  docker_manifest read_docker_manifest(json::value root) {
+  void read_docker_manifest(json::value root, docker_manifest& m) {
     const json::path top;
-    docker_manifest m;
     bool has_schema = false;
     bool has_media_type = false;
     bool has_config = false;
@@ -386,12 +383,10 @@ class document_checker {
     finish_top(top, has_schema, has_media_type, manifest_kind::docker_manifest);
     if (!has_config) missing(top.key("config"));
     if (!has_layers) missing(top.key("layers"));
-    return m;
   }
 
-  image_index read_image_index(json::value root) {
+  void read_image_index(json::value root, image_index& m) {
     const json::path top;
-    image_index m;
     bool has_schema = false;
     bool has_media_type = false;
     bool has_manifests = false;
@@ -430,12 +425,10 @@ class document_checker {
     }
     finish_top(top, has_schema, has_media_type, manifest_kind::oci_index);
     if (!has_manifests) missing(top.key("manifests"));
-    return m;
   }
 
-  docker_manifest_list read_docker_manifest_list(json::value root) {
+  void read_docker_manifest_list(json::value root, docker_manifest_list& m) {
     const json::path top;
-    docker_manifest_list m;
     bool has_schema = false;
     bool has_media_type = false;
     bool has_manifests = false;
@@ -462,18 +455,24 @@ class document_checker {
     }
     finish_top(top, has_schema, has_media_type, manifest_kind::docker_manifest_list);
     if (!has_manifests) missing(top.key("manifests"));
-    return m;
   }
 
-  /// The model of a document of kind `k` (rules and problems as the class comment says).
-  any_manifest read(json::value root, manifest_kind k) {
+  /// Builds the model of a document of kind `k` in `out` (rules and problems as the class
+  /// comment says). The model is built in place: moving a whole manifest costs.
+  void read(json::value root, manifest_kind k, any_manifest& out) {
+    auto& v = out.variant();
     switch (k) {
-      case manifest_kind::oci_manifest: return read_image_manifest(root);
-      case manifest_kind::oci_index: return read_image_index(root);
-      case manifest_kind::docker_manifest: return read_docker_manifest(root);
-      case manifest_kind::docker_manifest_list: return read_docker_manifest_list(root);
+      case manifest_kind::oci_manifest:
+        read_image_manifest(root, v.emplace<image_manifest>());
+        return;
+      case manifest_kind::oci_index: read_image_index(root, v.emplace<image_index>()); return;
+      case manifest_kind::docker_manifest:
+        read_docker_manifest(root, v.emplace<docker_manifest>());
+        return;
+      case manifest_kind::docker_manifest_list:
+        read_docker_manifest_list(root, v.emplace<docker_manifest_list>());
+        return;
     }
-    return {};
   }
 
   /// Reads a descriptor into `d`; false (after a manifest.wrong_type problem) when `v` is not an
@@ -860,7 +859,8 @@ inline std::vector<problem> validate(const parsed_manifest& parsed,
     return out;
   }
   detail::document_checker checker(options, true, out);
-  (void)checker.read(doc->root(), parsed.kind);
+  any_manifest model;
+  checker.read(doc->root(), parsed.kind, model);
   return out;
 }
 

@@ -12,26 +12,12 @@
 #include <tao/pegtl.hpp>
 #include <type_traits>
 
+#include "ocikit/detail/reference_match.hpp"
 #include "ocikit/digest.hpp"
 #include "ocikit/error.hpp"
 #include "ocikit/grammar/reference.hpp"
 
 namespace ocikit::detail {
-
-/// Where the parts of a reference sit in its text. Offsets are 32-bit: inputs of 4 GiB or more
-/// are refused before matching.
-struct ref_offsets {
-  std::uint32_t domain_end = 0;  ///< domain = [0, domain_end); has_domain says if there is one
-  std::uint32_t path_begin = 0;  ///< path = [path_begin, path_end); name = [0, path_end)
-  std::uint32_t path_end = 0;
-  std::uint32_t tag_end = 0;       ///< tag = [path_end + 1, tag_end) when has_tag
-  std::uint32_t digest_begin = 0;  ///< digest = [digest_begin, size) when has_digest
-  std::uint32_t size = 0;
-  bool has_domain = false;
-  bool has_tag = false;
-  bool has_digest = false;
-  bool named = true;  ///< false for a digest-only reference (parse_any of a digest or image ID)
-};
 
 inline constexpr std::size_t max_path_length = 255;
 inline constexpr std::size_t max_tag_length = 128;
@@ -85,13 +71,6 @@ struct ref_action<grammar::reference_digest> {
   }
 };
 
-/// True when the whole of `t` matches `Top` (no limits, no digest semantics).
-template <class Top = grammar::reference_only>
-inline bool matches_reference_grammar(std::string_view t) noexcept {
-  ref_input in(t.data(), t.data() + t.size(), "");
-  return tao::pegtl::parse<Top>(in);
-}
-
 /// Matches `Top` (reference_only or remote_reference_only) with PEGTL and records the parts.
 /// The definition of record; the diagnostics and the fuzz oracle use it.
 template <class Top>
@@ -101,88 +80,40 @@ inline bool match_reference_pegtl(std::string_view t, ref_offsets& o) noexcept {
   return tao::pegtl::parse<Top, ref_action>(in, st);
 }
 
-/// The same match as match_reference_pegtl, composed by hand from the same hand-scanned rules
-/// (grammar/reference.hpp) instead of PEGTL's seq/opt/sor: it saves PEGTL's per-rule
-/// bookkeeping on the hot path. It follows PEG's semantics exactly (an opt<> or sor<> that fails
-/// consumes nothing); fuzz/reference_parse.cpp checks that both agree on every input, parts
-/// included.
-template <class Top>
-inline bool match_reference(std::string_view t, ref_offsets& o) noexcept {
-  namespace g = grammar;
-  const char* const b = t.data();
-  const char* const e = b + t.size();
-  const char* p = b;
-  const auto at = [b](const char* q) { return static_cast<std::uint32_t>(q - b); };
-  if constexpr (std::is_same_v<Top, g::reference_only>) {
-    // [ domain "/" ]   domain := host [ ":" port ]   host := domain-name | "[" ipv6 "]"
-    if (g::domain_prefix::contains_slash(b, e)) {
-      g::scan_result h = g::domain_name::scan(b, e);
-      if (h.end == nullptr) h = g::ipv6_host::scan(b, e);
-      if (h.end != nullptr) {
-        const char* q = h.end;
-        if (q != e && *q == ':') {
-          if (const g::scan_result port = g::port::scan(q + 1, e); port.end != nullptr)
-            q = port.end;
-        }
-        if (q != e && *q == '/') {
-          o.has_domain = true;
-          o.domain_end = at(q);
-          p = q + 1;
-        }
-      }
-    }
-  } else {
-    static_assert(std::is_same_v<Top, g::remote_reference_only>);
-  }
-  // path
-  const g::scan_result path = g::path::scan(p, e);
-  if (path.end == nullptr) return false;
-  o.path_begin = at(p);
-  o.path_end = at(path.end);
-  p = path.end;
-  // [ ":" tag ]
-  if (p != e && *p == ':') {
-    if (const g::scan_result tag = g::tag::scan(p + 1, e); tag.end != nullptr) {
-      o.has_tag = true;
-      o.tag_end = at(tag.end);
-      p = tag.end;
-    }
-  }
-  // [ "@" digest ]   digest := algorithm ":" hex
-  if (p != e && *p == '@') {
-    const g::scan_result alg = g::reference_algorithm::scan(p + 1, e);
-    if (alg.end != nullptr && alg.end != e && *alg.end == ':') {
-      if (const g::scan_result hex = g::reference_digest_hex::scan(alg.end + 1, e);
-          hex.end != nullptr) {
-        o.has_digest = true;
-        o.digest_begin = at(p + 1);
-        p = hex.end;
-      }
-    }
-  }
-  return p == e;  // eof
-}
-
-/// The strict core: grammar, then the path limit (255 bytes, less what normalisation adds in
-/// front of the path), then go-digest's checks. Returns errc::ok,
-/// errc::reference_invalid_format for "the grammar did not match" (the caller diagnoses it),
-/// errc::reference_name_too_long, or a digest code. `Top` is reference_only, or
-/// remote_reference_only for the part after a registry. Never allocates.
-template <class Top = grammar::reference_only>
-inline errc strict_core(std::string_view t, algorithm_set accepted, ref_offsets& o,
-                        std::size_t path_limit = max_path_length) noexcept {
-  o = ref_offsets{};
-  if (OCIKIT_UNLIKELY(t.size() >= max_input_length)) return errc::reference_invalid_format;
+/// What the strict core checks after the grammar matched `t` into `o`: the path limit (255
+/// bytes, less what normalisation adds in front of the path), then go-digest's checks.
+inline errc strict_checks(std::string_view t, algorithm_set accepted, ref_offsets& o,
+                          std::size_t path_limit) noexcept {
   o.size = static_cast<std::uint32_t>(t.size());
-  if (!match_reference<Top>(t, o)) return errc::reference_invalid_format;
   if (!o.has_tag) o.tag_end = o.path_end;
   if (!o.has_digest) o.digest_begin = o.size;
   if (o.path_end - o.path_begin > path_limit) return errc::reference_name_too_long;
   if (o.has_digest) {
+    // What check_digest accepts, from what the match found: a known accepted algorithm, its
+    // exact length, lowercase hex. Anything else goes through check_digest for the exact code.
+    if (o.digest_lower_hex) {
+      const auto alg = accepted.find(t.substr(o.digest_begin, o.digest_colon - o.digest_begin));
+      if (alg && t.size() - o.digest_colon - 1 == encoded_size(*alg)) return errc::ok;
+    }
     const auto c = check_digest(t.substr(o.digest_begin), accepted);
     if (c.code != errc::ok) return c.code;
   }
   return errc::ok;
+}
+
+/// The strict core: grammar, then strict_checks. Returns errc::ok,
+/// errc::reference_invalid_format for "the grammar did not match" (the caller diagnoses it),
+/// errc::reference_name_too_long, or a digest code. `Top` is reference_only, or
+/// remote_reference_only for the part after a registry. `TryMasked` false skips the masked
+/// composition (for callers that know it did not match). Never allocates.
+template <class Top = grammar::reference_only, bool TryMasked = true>
+inline errc strict_core(std::string_view t, algorithm_set accepted, ref_offsets& o,
+                        std::size_t path_limit = max_path_length) noexcept {
+  o = ref_offsets{};
+  if (OCIKIT_UNLIKELY(t.size() >= max_input_length)) return errc::reference_invalid_format;
+  const bool matched = TryMasked ? match_reference<Top>(t, o) : match_reference_scanned<Top>(t, o);
+  if (!matched) return errc::reference_invalid_format;
+  return strict_checks(t, accepted, o, path_limit);
 }
 
 // ---- diagnosis of a failed match (error path only) -------------------------------------------
@@ -213,9 +144,8 @@ struct furthest_failure {
   const char* rule_start = nullptr;
   std::array<frame, 8> stack{};
   std::size_t depth = 0;
-  const char* scan_start = nullptr;  ///< start of the hand-scanned rule being matched
-  bool furthest_in_domain = false;   ///< the furthest failure happened inside a domain attempt
-  int domain_attempts = 0;           ///< nesting of grammar::domain_prefix
+  bool furthest_in_domain = false;  ///< the furthest failure happened inside a domain attempt
+  int domain_attempts = 0;          ///< nesting of grammar::domain_prefix
 
   void fail_at(const char* p) noexcept {
     const errc here = depth > 0 ? stack[depth - 1].code : errc::ok;
@@ -237,9 +167,8 @@ struct furthest_failure {
 
 template <class Rule>
 struct diagnose_control : tao::pegtl::normal<Rule> {
-  // Hand-scanned rules are atomic for PEGTL; the diagnosis needs the control hooks for them too.
+  // Every rule reports to the diagnosis, including those PEGTL treats as atomic.
   static constexpr bool enable = true;
-
   static constexpr bool domain_attempt = std::is_same_v<Rule, grammar::domain_prefix>;
 
   template <class ParseInput>
@@ -249,26 +178,38 @@ struct diagnose_control : tao::pegtl::normal<Rule> {
       if (f.depth < f.stack.size()) f.stack[f.depth] = {rule_error<Rule>, in.current()};
       ++f.depth;
     }
-    if constexpr (grammar::hand_scanned<Rule>) f.scan_start = in.current();
   }
   template <class ParseInput>
-  static void success(const ParseInput& in, furthest_failure& f) noexcept {
-    // Where a hand-scanned rule stopped is a failure point, as for PEGTL's star<>.
-    if constexpr (grammar::hand_scanned<Rule>) {
-      f.fail_at(Rule::scan(f.scan_start, in.end()).furthest);
-    }
-    if constexpr (rule_error<Rule> != errc::ok) --f.depth;
-    if constexpr (domain_attempt) --f.domain_attempts;
+  static void success(const ParseInput& /*in*/, furthest_failure& f) noexcept {
+    finish(f);
   }
   template <class ParseInput>
   static void failure(const ParseInput& in, furthest_failure& f) noexcept {
-    if constexpr (grammar::hand_scanned<Rule>) {
-      f.fail_at(Rule::scan(in.current(), in.end()).furthest);
-    } else {
-      f.fail_at(in.current());
-    }
+    f.fail_at(in.current());
+    finish(f);
+  }
+  static void finish(furthest_failure& f) noexcept {
     if constexpr (rule_error<Rule> != errc::ok) --f.depth;
     if constexpr (domain_attempt) --f.domain_attempts;
+  }
+
+  // A hand-scanned rule is scanned once: where it stopped is a failure point whether it matched
+  // or not (as for PEGTL's star<>), with the rule's own frame still on the stack.
+  template <tao::pegtl::apply_mode A, tao::pegtl::rewind_mode M,
+            template <typename...> class Action, template <typename...> class Control,
+            class ParseInput>
+  [[nodiscard]] static bool match(ParseInput& in, furthest_failure& f) {
+    if constexpr (grammar::hand_scanned<Rule>) {
+      start(in, f);
+      const grammar::scan_result r = Rule::scan(in.current(), in.end());
+      f.fail_at(r.furthest);
+      finish(f);
+      if (r.end == nullptr) return false;
+      in.bump_in_this_line(static_cast<std::size_t>(r.end - in.current()));
+      return true;
+    } else {
+      return tao::pegtl::normal<Rule>::template match<A, M, Action, Control>(in, f);
+    }
   }
 };
 
@@ -277,17 +218,18 @@ constexpr char to_lower(char c) noexcept {
   return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-constexpr bool has_uppercase(std::string_view t) noexcept {
-  for (char c : t) {
-    if (is_upper(c)) return true;
-  }
-  return false;
+/// Every byte but [A-Z].
+inline constexpr grammar::detail::char_table not_upper{std::string_view("\x00-@[-\xff", 6)};
+
+inline bool has_uppercase(std::string_view t) noexcept {
+  const char* const b = t.data();
+  return grammar::run<not_upper, 0>::length(b, b + t.size()) != t.size();
 }
 
 /// True when the ASCII-lowercased `t` matches the grammar (Go: ErrNameContainsUppercase).
 template <class Top = grammar::reference_only>
 inline bool lowercase_matches(std::string_view t) {
-  std::array<char, 512> small{};
+  std::array<char, 512> small;  // only the first t.size() bytes are written and read
   std::string big;
   char* p = small.data();
   if (t.size() > small.size()) {
@@ -295,7 +237,8 @@ inline bool lowercase_matches(std::string_view t) {
     p = big.data();
   }
   for (std::size_t i = 0; i < t.size(); ++i) p[i] = to_lower(t[i]);
-  return matches_reference_grammar<Top>(std::string_view(p, t.size()));
+  ref_offsets o;
+  return match_reference<Top>(std::string_view(p, t.size()), o);
 }
 
 /// The precise error for a strict_core result other than ok (`path_extra`: bytes that

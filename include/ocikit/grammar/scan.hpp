@@ -99,7 +99,7 @@ struct run : scanned_rule<run<Table, Min, Max>, Min == 0> {
     const std::size_t limit = Max == unbounded || avail <= Max ? avail : Max + 1;
     std::size_t n = 0;
 #if defined(__SSE2__)
-    if constexpr (Table.range_count <= 4) {
+    if constexpr (Table.range_count <= 6) {
       if (!std::is_constant_evaluated()) n = detail::sse2_run_length<Table>(b, limit);
     }
 #endif

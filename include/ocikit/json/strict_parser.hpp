@@ -1,6 +1,8 @@
 // The strict JSON layer in front of every ocikit document model (I-JSON, RFC 7493, as the OCI
 // image-spec requires): a Boost.JSON `basic_parser` SAX handler that records the document on a
-// flat tape, and refuses what a lenient parser would let through.
+// flat tape, and refuses what a lenient parser would let through. Common documents take a fast
+// path (detail::fast_tape) that builds the same tape and hands anything unusual, and every
+// fault, to Boost.JSON.
 //
 //   ocikit::json::parse_strict(bytes, options)          -> result<json::document>
 //   ocikit::json::parse_strict_into(doc, bytes, options) -> result<void>  (reuses doc's storage)
@@ -38,6 +40,7 @@
 #include <boost/json/basic_parser_impl.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <iterator>
 #include <limits>
@@ -51,6 +54,10 @@
 
 #include "ocikit/error.hpp"
 #include "ocikit/json/pointer.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace ocikit::json {
 
@@ -108,6 +115,20 @@ struct node {
 };
 
 class tape_builder;
+class fast_tape;
+
+// Appends entry `count` to a tape (which grows by doubling). Fields are stored one by one:
+// copying a node built on the stack stalls on store forwarding.
+inline void append_node(std::vector<node>& nodes, std::size_t& count, std::uint64_t data,
+                        std::uint32_t size, value_kind k, bool in_arena) {
+  if (OCIKIT_UNLIKELY(count == nodes.size())) nodes.resize(nodes.size() * 2);
+  node& n = nodes[count++];
+  n.data = data;
+  n.size = size;
+  n.skip = 1;
+  n.kind = k;
+  n.in_arena = in_arena;
+}
 
 // The text of a tape entry, resolved through the (growing) containers of a document.
 struct text_source {
@@ -324,6 +345,7 @@ class document {
 
  private:
   friend class detail::tape_builder;
+  friend class detail::fast_tape;
   friend result<void> parse_strict_into(document&, std::string_view, const strict_options&);
 
   std::string_view input_;
@@ -507,16 +529,8 @@ class tape_builder {
     return source().text(i);
   }
 
-  // Appends a tape entry (the tape grows by doubling). Fields are stored one by one: copying a
-  // node built on the stack stalls on store forwarding.
   void push_node(std::uint64_t data, std::uint32_t size, value_kind k, bool in_arena) {
-    if (OCIKIT_UNLIKELY(count_ == nodes_.size())) nodes_.resize(nodes_.size() * 2);
-    node& n = nodes_[count_++];
-    n.data = data;
-    n.size = size;
-    n.skip = 1;
-    n.kind = k;
-    n.in_arena = in_arena;
+    append_node(nodes_, count_, data, size, k, in_arena);
   }
   bool open(value_kind k) {
     frames_.push_back(tape_frame{static_cast<std::uint32_t>(count_), 0, 0, false, nullptr});
@@ -604,6 +618,245 @@ class tape_builder {
   bool duplicate_ = false;
 };
 
+// The fast path for the common document: strings without escapes (ASCII or well-formed UTF-8),
+// integers of at most 18 digits, objects of at most `max_members` members, nesting below the
+// depth limit. It fills the same tape as tape_builder and gives up (returns false) on anything
+// else, including every fault: the caller then parses again with Boost.JSON, which decides and
+// reports. So this only has to be right about what it accepts, and each thing it accepts is
+// accepted by Boost.JSON with the same tape (tests/json_strict_parser_test.cpp compares them).
+class fast_tape {
+ public:
+  fast_tape(std::string_view input, document& doc, std::size_t max_depth) noexcept
+      : begin_(input.data()),
+        p_(input.data()),
+        end_(input.data() + input.size()),
+        nodes_(doc.nodes_),
+        max_depth_(max_depth) {}
+
+  // Parses the whole input; true when the tape is complete (`count()` entries).
+  bool run() {
+    const std::size_t want = static_cast<std::size_t>(end_ - begin_) / 16 + 16;
+    if (nodes_.size() < want) nodes_.resize(want);
+    skip_whitespace();
+    if (!value(0)) return false;
+    skip_whitespace();
+    return p_ == end_;
+  }
+  [[nodiscard]] std::size_t count() const noexcept { return count_; }
+
+ private:
+  // Larger objects go to tape_builder, whose duplicate check hashes.
+  static constexpr std::uint32_t max_members = 16;
+
+  static bool is_whitespace(char c) noexcept {
+    constexpr std::uint64_t mask = (std::uint64_t{1} << ' ') | (std::uint64_t{1} << '\t') |
+                                   (std::uint64_t{1} << '\n') | (std::uint64_t{1} << '\r');
+    const auto u = static_cast<unsigned char>(c);
+    return u <= ' ' && ((mask >> u) & 1) != 0;
+  }
+  void skip_whitespace() noexcept {
+    const char* p = p_;
+    while (p != end_ && is_whitespace(*p)) {
+      ++p;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      // Indentation: spaces eight at a time (the lowest byte that is not ' ' stops).
+      while (end_ - p >= 8) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, p, 8);
+        const std::uint64_t other = w ^ 0x2020202020202020u;
+        if (other != 0) {
+          p += __builtin_ctzll(other) / 8;
+          break;
+        }
+        p += 8;
+      }
+#endif
+    }
+    p_ = p;
+  }
+  // The first byte at or after `p` that may end a plain string run: '"', '\\', a control
+  // character or a non-ASCII byte (or `end`).
+  static const char* find_special(const char* p, const char* end) noexcept {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(' ');
+    while (end - p >= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      // A signed compare: bytes >= 0x80 are negative, so below ' ' too.
+      const __m128i hit =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                       _mm_cmplt_epi8(v, space));
+      const int mask = _mm_movemask_epi8(hit);
+      if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+      p += 16;
+    }
+#endif
+    for (; p != end; ++p) {
+      const auto c = static_cast<unsigned char>(*p);
+      if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+    }
+    return p;
+  }
+
+  void push(std::uint64_t data, std::uint32_t size, value_kind k) {
+    append_node(nodes_, count_, data, size, k, false);
+  }
+
+  bool value(std::size_t depth) {
+    if (p_ == end_) return false;
+    switch (*p_) {
+      case '{': return object(depth + 1);
+      case '[': return array(depth + 1);
+      case '"': return string();
+      case 't': return literal("true", value_kind::boolean, 1);
+      case 'f': return literal("false", value_kind::boolean, 0);
+      case 'n': return literal("null", value_kind::null, 0);
+      default: return integer();
+    }
+  }
+
+  template <std::size_t N>
+  bool literal(const char (&text)[N], value_kind k, std::uint64_t data) {
+    if (static_cast<std::size_t>(end_ - p_) < N - 1 || std::memcmp(p_, text, N - 1) != 0) {
+      return false;
+    }
+    p_ += N - 1;
+    push(data, 0, k);
+    return true;
+  }
+
+  // -?[1-9][0-9]{0,17} or 0; anything longer, "-0", fractions and exponents go to Boost.JSON
+  // (a following '.' or 'e' is refused by the caller, which expects ',', '}', ']' or the end).
+  bool integer() {
+    const bool negative = *p_ == '-';
+    if (negative) ++p_;
+    if (p_ == end_ || *p_ < '0' || *p_ > '9') return false;
+    if (*p_ == '0') {
+      if (negative) return false;
+      ++p_;
+      push(0, 0, value_kind::int64);
+      return true;
+    }
+    std::uint64_t v = 0;
+    const char* const first = p_;
+    const char* p = p_;
+    while (p != end_ && *p >= '0' && *p <= '9') {
+      if (p - first == 18) return false;
+      v = v * 10 + static_cast<std::uint64_t>(*p - '0');
+      ++p;
+    }
+    p_ = p;
+    push(negative ? ~v + 1 : v, 0, value_kind::int64);
+    return true;
+  }
+
+  // A string at the opening quote, as one tape entry viewing the input.
+  bool string() {
+    const char* const first = ++p_;
+    for (;;) {
+      p_ = find_special(p_, end_);
+      if (p_ == end_) return false;
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') break;
+      if (c < 0x80) return false;  // an escape or a control character
+      const std::size_t at = static_cast<std::size_t>(p_ - begin_);
+      const std::string_view all(begin_, static_cast<std::size_t>(end_ - begin_));
+      if (!utf8_sequence_ok(all, at)) return false;
+      p_ += c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+    }
+    push(static_cast<std::uint64_t>(first - begin_), static_cast<std::uint32_t>(p_ - first),
+         value_kind::string);
+    ++p_;
+    return true;
+  }
+
+  // True when the name at tape index `key` equals one of the `members` names before it.
+  [[nodiscard]] bool duplicate(std::size_t object, std::size_t key,
+                               std::uint32_t members) const noexcept {
+    const node& name = nodes_[key];
+    std::size_t k = object + 1;
+    for (std::uint32_t i = 0; i < members; ++i) {
+      if (nodes_[k].size == name.size &&
+          std::memcmp(begin_ + nodes_[k].data, begin_ + name.data, name.size) == 0) {
+        return true;
+      }
+      k += 1 + nodes_[k + 1].skip;
+    }
+    return false;
+  }
+
+  // An object or an array at its opening bracket; `item(at, n)` reads member or element `n`.
+  template <class Item>
+  bool container(std::size_t depth, value_kind kind, char closing, Item item) {
+    if (depth >= max_depth_) return false;
+    const std::size_t at = count_;
+    push(0, 0, kind);
+    ++p_;
+    skip_whitespace();
+    std::uint32_t n = 0;
+    if (p_ != end_ && *p_ == closing) {
+      ++p_;
+    } else {
+      for (;;) {
+        if (!item(at, n)) return false;
+        ++n;
+        const step s = next(closing);
+        if (s == step::fail) return false;
+        if (s == step::closed) break;
+      }
+    }
+    close(at, n);
+    return true;
+  }
+
+  bool object(std::size_t depth) {
+    return container(depth, value_kind::object, '}',
+                     [this, depth](std::size_t at, std::uint32_t n) {
+                       if (p_ == end_ || *p_ != '"' || n == max_members) return false;
+                       const std::size_t key = count_;
+                       if (!string() || duplicate(at, key, n)) return false;
+                       skip_whitespace();
+                       if (p_ == end_ || *p_ != ':') return false;
+                       ++p_;
+                       skip_whitespace();
+                       return value(depth);
+                     });
+  }
+
+  bool array(std::size_t depth) {
+    return container(depth, value_kind::array, ']',
+                     [this, depth](std::size_t, std::uint32_t) { return value(depth); });
+  }
+
+  enum class step : std::uint8_t { fail, more, closed };
+  // After a member or an element: whitespace, then ',' (and whitespace) or `close`.
+  step next(char close) noexcept {
+    skip_whitespace();
+    if (p_ == end_) return step::fail;
+    if (*p_ == close) {
+      ++p_;
+      return step::closed;
+    }
+    if (*p_ != ',') return step::fail;
+    ++p_;
+    skip_whitespace();
+    return step::more;
+  }
+
+  void close(std::size_t at, std::uint32_t size) noexcept {
+    nodes_[at].size = size;
+    nodes_[at].skip = static_cast<std::uint32_t>(count_ - at);
+  }
+
+  const char* begin_;
+  const char* p_;
+  const char* end_;
+  std::vector<node>& nodes_;
+  std::size_t max_depth_;
+  std::size_t count_ = 0;
+};
+
 // The ocikit error for a parse that Boost.JSON stopped at `pos` with `ec`.
 inline error classify_json_error(std::string_view in, std::size_t pos,
                                  const boost::json::error_code& ec, std::size_t depth) {
@@ -646,6 +899,35 @@ inline error classify_json_error(std::string_view in, std::size_t pos,
 
 }  // namespace detail
 
+namespace detail {
+
+// The strict parse by Boost.JSON alone, after the size and BOM checks: what decides and reports
+// every fault, and the reference the fast path must agree with.
+inline result<void> parse_boost_into(document& doc, std::string_view input, std::size_t max_depth) {
+  boost::json::parse_options po;
+  po.max_depth = max_depth;
+  po.allow_comments = false;
+  po.allow_trailing_commas = false;
+  po.allow_invalid_utf8 = false;
+  boost::json::basic_parser<tape_builder> parser(po, input, doc);
+  boost::json::error_code ec;
+  const std::size_t used = parser.write_some(false, input.data(), input.size(), ec);
+  if (ec) {
+    const tape_builder& h = parser.handler();
+    error e = h.duplicate() ? error(errc::json_duplicate_key, opening_quote_before(input, used))
+                            : classify_json_error(input, used, ec, po.max_depth);
+    if (e.code() != errc::json_empty && e.code() != errc::json_too_deep) {
+      e = std::move(e).at_pointer(h.pointer());
+    }
+    return e;
+  }
+  if (used < input.size()) return error(errc::json_trailing_data, used, input[used]);
+  parser.handler().finish();
+  return {};
+}
+
+}  // namespace detail
+
 /// Parses `input` into `doc`, reusing the storage `doc` already has (for callers that parse
 /// many documents). On failure `doc` holds no usable document.
 /// Example: `ocikit::json::document doc; for (auto& b : bodies) if (parse_strict_into(doc, b)) ...`
@@ -658,28 +940,14 @@ inline result<void> parse_strict_into(document& doc, std::string_view input,
                  std::to_string(input.size()) + " bytes, the limit is " + std::to_string(max_size));
   }
   if (input.size() >= 3 && input.substr(0, 3) == "\xEF\xBB\xBF") return error(errc::json_bom, 0);
-
-  boost::json::parse_options po;
-  po.max_depth = std::clamp<std::size_t>(options.max_depth, 1, max_depth_limit);
-  po.allow_comments = false;
-  po.allow_trailing_commas = false;
-  po.allow_invalid_utf8 = false;
-  boost::json::basic_parser<detail::tape_builder> parser(po, input, doc);
-  boost::json::error_code ec;
-  const std::size_t used = parser.write_some(false, input.data(), input.size(), ec);
-  if (ec) {
-    const detail::tape_builder& h = parser.handler();
-    error e = h.duplicate()
-                  ? error(errc::json_duplicate_key, detail::opening_quote_before(input, used))
-                  : detail::classify_json_error(input, used, ec, po.max_depth);
-    if (e.code() != errc::json_empty && e.code() != errc::json_too_deep) {
-      e = std::move(e).at_pointer(h.pointer());
-    }
-    return e;
+  const std::size_t max_depth = std::clamp<std::size_t>(options.max_depth, 1, max_depth_limit);
+  if (detail::fast_tape fast(input, doc, max_depth); fast.run()) {
+    doc.input_ = input;
+    doc.used_ = fast.count();
+    doc.arena_.clear();
+    return {};
   }
-  if (used < input.size()) return error(errc::json_trailing_data, used, input[used]);
-  parser.handler().finish();
-  return {};
+  return detail::parse_boost_into(doc, input, max_depth);
 }
 
 /// Parses `input` as one strict JSON document (see the rules at the top of this file).
