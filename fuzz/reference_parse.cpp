@@ -106,6 +106,10 @@ void check_same_offsets(bool a, const ocikit::detail::ref_offsets& x, bool b,
   }
 }
 
+bool same_failure(const ocikit::detail::failure_point& a, const ocikit::detail::failure_point& b) {
+  return a.at == b.at && a.code == b.code && a.rule_start == b.rule_start;
+}
+
 // Both hand compositions (masked when it answers, scanned always) against PEGTL's.
 template <class Top>
 void check_same_match(std::string_view s) {
@@ -138,6 +142,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // on every input, parts included, for both top-level rules.
   check_same_match<ocikit::grammar::reference_only>(s);
   check_same_match<ocikit::grammar::remote_reference_only>(s);
+  // The hand-composed diagnosis finds the failure PEGTL's composition finds.
+  check(same_failure(ocikit::detail::diagnose_scanned<ocikit::grammar::reference_only>(s),
+                     ocikit::detail::diagnose_pegtl<ocikit::grammar::reference_only>(s)));
+  check(same_failure(ocikit::detail::diagnose_scanned<ocikit::grammar::remote_reference_only>(s),
+                     ocikit::detail::diagnose_pegtl<ocikit::grammar::remote_reference_only>(s)));
+
   // Normalisation with the masks (the common case) and without them (the general path) gives the
   // same answer, value or error.
   {

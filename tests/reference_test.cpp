@@ -1419,6 +1419,37 @@ TEST_CASE("normalisation with and without the masks gives the same answers",
   CHECK(valid > 1000);
 }
 
+TEST_CASE("the hand-composed diagnosis agrees with PEGTL's", "[reference][errors]") {
+  std::set<std::string> inputs;
+  for (const auto& c : ok_cases()) inputs.insert(c.input);
+  for (const auto& c : bad_cases()) inputs.insert(c.input);
+  const std::set<std::string> base = inputs;
+  for (const auto& s : base) {  // every single-byte change that matters to the grammar
+    for (std::size_t i = 0; i < s.size() && i < 80; ++i) {
+      for (char c : std::string("aZ0_.-/:@[]") + '\0') {
+        std::string m = s;
+        m[i] = c;
+        inputs.insert(m);
+        inputs.insert(m.substr(0, i + 1));  // and every prefix
+      }
+    }
+  }
+  for (const auto& s : inputs) {
+    INFO("input '" << s << "'");
+    const auto a = ocikit::detail::diagnose_scanned<ocikit::grammar::reference_only>(s);
+    const auto b = ocikit::detail::diagnose_pegtl<ocikit::grammar::reference_only>(s);
+    CHECK(a.at == b.at);
+    CHECK(a.code == b.code);
+    CHECK(a.rule_start == b.rule_start);
+    const auto c = ocikit::detail::diagnose_scanned<ocikit::grammar::remote_reference_only>(s);
+    const auto d = ocikit::detail::diagnose_pegtl<ocikit::grammar::remote_reference_only>(s);
+    CHECK(c.at == d.at);
+    CHECK(c.code == d.code);
+    CHECK(c.rule_start == d.rule_start);
+  }
+  CHECK(inputs.size() > 10000);
+}
+
 TEST_CASE("the masked matcher declines only long names and IPv6 hosts", "[reference][grammar]") {
   using ocikit::detail::masked_match;
   const auto outcome = [](std::string_view s) {

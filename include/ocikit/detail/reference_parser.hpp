@@ -213,17 +213,161 @@ struct diagnose_control : tao::pegtl::normal<Rule> {
   }
 };
 
+/// Where a failed match went wrong: the furthest failure and the innermost named rule there.
+struct failure_point {
+  std::size_t at = 0;          ///< the furthest position any rule failed at
+  errc code = errc::ok;        ///< the rule's error (errc::ok outside the named rules)
+  std::size_t rule_start = 0;  ///< where that named rule started
+};
+
+/// The diagnosis as PEGTL's composition finds it (the definition of record).
+template <class Top>
+inline failure_point diagnose_pegtl(std::string_view t) noexcept {
+  furthest_failure f;
+  f.base = t.data();
+  ref_input in(t.data(), t.data() + t.size(), "");
+  (void)tao::pegtl::parse<Top, tao::pegtl::nothing, diagnose_control>(in, f);
+  const auto off = [&t](const char* p) { return static_cast<std::size_t>(p - t.data()); };
+  return {f.furthest ? off(f.furthest) : 0, f.code, f.rule_start ? off(f.rule_start) : 0};
+}
+
+/// The same diagnosis from the hand-scanned rules called in grammar order, replaying the
+/// failures PEGTL's composition reports (the hand-scanned rules where they stopped; a one<>,
+/// eof or sequence where it failed), in the same order, with the same tie rule
+/// (furthest_failure::fail_at). Tests and the fuzz target check it against diagnose_pegtl.
+template <class Top>
+inline failure_point diagnose_scanned(std::string_view t) noexcept {
+  namespace g = grammar;
+  const char* const b = t.data();
+  const char* const e = b + t.size();
+  const std::size_t n = t.size();
+  failure_point f;
+  bool any = false;
+  bool f_in_domain = false;
+  const auto fail = [&](std::size_t at, errc code, bool in_domain, std::size_t start) {
+    if (!any || at > f.at || (at == f.at && f_in_domain && !in_domain)) {
+      f = {at, code, start};
+      f_in_domain = in_domain;
+      any = true;
+    }
+  };
+  const auto off = [b](const char* p) { return static_cast<std::size_t>(p - b); };
+  const auto is = [&t, n](std::size_t i, char c) { return i < n && t[i] == c; };
+  constexpr errc none = errc::ok;
+  const errc domain = errc::reference_invalid_domain;
+  const errc digest = errc::reference_invalid_digest;
+
+  std::size_t p = 0;
+  if constexpr (std::is_same_v<Top, g::reference_only>) {  // [ domain "/" ]
+    std::size_t h = 0;
+    bool host = true;
+    const g::scan_result dn = g::domain_name::scan(b, e);
+    fail(off(dn.furthest), domain, true, 0);
+    if (dn.end != nullptr) {
+      h = off(dn.end);
+    } else {
+      const g::scan_result ip = g::ipv6_host::scan(b, e);
+      fail(off(ip.furthest), domain, true, 0);
+      if (ip.end != nullptr) {
+        h = off(ip.end);
+      } else {
+        host = false;
+        fail(0, domain, true, 0);  // host
+        fail(0, domain, true, 0);  // domain
+        fail(0, none, true, 0);    // domain "/"
+      }
+    }
+    if (host) {
+      std::size_t q = h;
+      if (is(h, ':')) {
+        const g::scan_result port = g::port::scan(b + h + 1, e);
+        fail(off(port.furthest), errc::reference_invalid_port, true, h + 1);
+        if (port.end != nullptr) {
+          q = off(port.end);
+        } else {
+          fail(h, domain, true, 0);  // ":" port
+        }
+      } else {
+        fail(h, domain, true, 0);  // ':'
+        fail(h, domain, true, 0);  // ":" port
+      }
+      if (is(q, '/')) {
+        p = q + 1;
+      } else {
+        fail(q, none, true, 0);  // '/'
+        fail(0, none, true, 0);  // domain "/"
+      }
+    }
+  }
+  const g::scan_result path = g::path::scan(b + p, e);
+  fail(off(path.furthest), errc::reference_invalid_path, false, p);
+  if (path.end == nullptr) {
+    if constexpr (std::is_same_v<Top, g::reference_only>) {
+      fail(p, none, false, 0);  // name
+      fail(p, none, false, 0);  // reference
+    } else {
+      fail(0, none, false, 0);  // remote-reference
+    }
+    fail(0, none, false, 0);  // the whole input
+    return f;
+  }
+  std::size_t q = off(path.end);
+  if (is(q, ':')) {  // [ ":" tag ]
+    const g::scan_result tag = g::tag::scan(b + q + 1, e);
+    fail(off(tag.furthest), errc::reference_invalid_tag, false, q + 1);
+    if (tag.end != nullptr) {
+      q = off(tag.end);
+    } else {
+      fail(q, none, false, 0);  // ":" tag
+    }
+  } else {
+    fail(q, none, false, 0);  // ':'
+    fail(q, none, false, 0);  // ":" tag
+  }
+  if (is(q, '@')) {  // [ "@" digest ]
+    const std::size_t d = q + 1;
+    const g::scan_result alg = g::reference_algorithm::scan(b + d, e);
+    fail(off(alg.furthest), digest, false, d);
+    bool matched = false;
+    if (alg.end == nullptr) {
+      fail(d, digest, false, d);  // digest
+    } else if (is(off(alg.end), ':')) {
+      const std::size_t x = off(alg.end) + 1;
+      const g::scan_result hex = g::reference_digest_hex::scan(b + x, e);
+      fail(off(hex.furthest), digest, false, d);
+      if (hex.end != nullptr) {
+        matched = true;
+        q = off(hex.end);
+      } else {
+        fail(x, digest, false, d);  // digest
+      }
+    } else {
+      fail(off(alg.end), digest, false, d);  // ':'
+      fail(off(alg.end), digest, false, d);  // digest
+    }
+    if (!matched) fail(q, none, false, 0);  // "@" digest
+  } else {
+    fail(q, none, false, 0);  // '@'
+    fail(q, none, false, 0);  // "@" digest
+  }
+  if (q != n) {
+    fail(q, none, false, 0);  // eof
+    fail(0, none, false, 0);  // the whole input
+  }
+  return f;
+}
+
 constexpr bool is_upper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
 constexpr char to_lower(char c) noexcept {
   return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-/// Every byte but [A-Z].
-inline constexpr grammar::detail::char_table not_upper{std::string_view("\x00-@[-\xff", 6)};
-
+/// True when `t` has a byte in [A-Z]: no early exit, so compilers vectorise it and nothing
+/// depends on where the first one is.
 inline bool has_uppercase(std::string_view t) noexcept {
-  const char* const b = t.data();
-  return grammar::run<not_upper, 0>::length(b, b + t.size()) != t.size();
+  unsigned any = 0;
+  for (const char c : t) any |= static_cast<unsigned>(static_cast<unsigned char>(c - 'A') < 26);
+  return any != 0;
 }
 
 /// True when the ASCII-lowercased `t` matches the grammar (Go: ErrNameContainsUppercase).
@@ -260,13 +404,8 @@ inline error strict_error(std::string_view t, algorithm_set accepted, errc code,
   if (t.size() >= max_input_length) {
     return error(errc::reference_invalid_format, max_input_length, t[max_input_length]);
   }
-  furthest_failure f;
-  f.base = t.data();
-  {
-    ref_input in(t.data(), t.data() + t.size(), "");
-    (void)tao::pegtl::parse<Top, tao::pegtl::nothing, diagnose_control>(in, f);
-  }
-  const auto at = static_cast<std::size_t>((f.furthest ? f.furthest : t.data()) - t.data());
+  const failure_point f = diagnose_scanned<Top>(t);
+  const std::size_t at = f.at;
   if (has_uppercase(t) && lowercase_matches<Top>(t)) {
     std::size_t u = at;
     if (u >= t.size() || !is_upper(t[u])) {
@@ -276,8 +415,7 @@ inline error strict_error(std::string_view t, algorithm_set accepted, errc code,
     return error(errc::reference_uppercase, u, t[u]);
   }
   errc c = f.code == errc::ok ? errc::reference_invalid_format : f.code;
-  if (c == errc::reference_invalid_tag && f.rule_start &&
-      static_cast<std::size_t>(f.furthest - f.rule_start) >= max_tag_length && at < t.size() &&
+  if (c == errc::reference_invalid_tag && at - f.rule_start >= max_tag_length && at < t.size() &&
       grammar::chars::tag_rest(t[at])) {
     c = errc::reference_tag_too_long;
   }
