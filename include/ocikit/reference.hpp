@@ -493,13 +493,16 @@ inline error normalized_error(std::string_view s, algorithm_set accepted, const 
 /// Docker normalisation: parse only what follows "domain /" when the input is rewritten, then
 /// write domain "/" ["library/"] remainder into the result's inline buffer. `Masked` false
 /// takes the general path only (tests and fuzzing compare both).
-template <bool Masked = true>
-inline result<reference_view> parse_normalized_view(std::string_view s, algorithm_set accepted) {
-  if (is_identifier(s)) return error(errc::reference_is_identifier, 0);
-  docker_split d;
-  ref_offsets o;
-  errc c = errc::ok;
-  if (!Masked || !normalized_core_masked(s, accepted, d, o, c)) {  // any length
+/// What parse_normalized_view does not do inline: image IDs, the general path (`answered`
+/// false: names over 63 bytes, IPv6 hosts, or `Masked` false) and errors. Out of line, so that
+/// the common case stays small.
+template <bool Masked>
+OCIKIT_NOINLINE inline result<reference_view> parse_normalized_rest(std::string_view s,
+                                                                    algorithm_set accepted,
+                                                                    bool answered, docker_split d,
+                                                                    ref_offsets o, errc c) {
+  if (is_identifier(s)) return error(errc::reference_is_identifier, 0);  // (never answered)
+  if (!answered) {
     d = split_docker_domain(s);
     o = ref_offsets{};
     const std::size_t lib = d.add_library ? official_repository_prefix.size() : 0;
@@ -507,10 +510,25 @@ inline result<reference_view> parse_normalized_view(std::string_view s, algorith
                           s.substr(d.remainder), accepted, o, max_path_length - lib)
                     : strict_core<grammar::reference_only, false>(s, accepted, o);
   }
-  if (OCIKIT_UNLIKELY(c != errc::ok)) return normalized_error(s, accepted, d, c, o);
+  if (c != errc::ok) return normalized_error(s, accepted, d, c, o);
   return d.rewritten ? normalized_result(d, s.substr(d.remainder), o) : view_result(s, o);
 }
 
+/// Docker normalisation: parse only what follows "domain /" when the input is rewritten, then
+/// write domain "/" ["library/"] remainder into the result's inline buffer. `Masked` false
+/// takes the general path only (tests and fuzzing compare both). An image ID (64 lowercase hex
+/// digits) is never answered by the masked path: it has more than 63 bytes.
+template <bool Masked = true>
+inline result<reference_view> parse_normalized_view(std::string_view s, algorithm_set accepted) {
+  docker_split d;
+  ref_offsets o;
+  errc c = errc::ok;
+  const bool answered = Masked && normalized_core_masked(s, accepted, d, o, c);
+  if (OCIKIT_LIKELY(answered && c == errc::ok)) {
+    return d.rewritten ? normalized_result(d, s.substr(d.remainder), o) : view_result(s, o);
+  }
+  return parse_normalized_rest<Masked>(s, accepted, answered, d, o, c);
+}
 }  // namespace detail
 
 /// Strict parse (Go `Parse`): the grammar alone, no defaults; `string()` equals the input.
