@@ -256,6 +256,21 @@ inline failure_point diagnose_scanned(std::string_view t) noexcept {
   constexpr errc none = errc::ok;
   const errc domain = errc::reference_invalid_domain;
   const errc digest = errc::reference_invalid_digest;
+  // [ ":" Rule ] at q (port or tag): where Rule stopped, else the failures of ':' or of the
+  // sequence (inside `outer`); returns where the option ends.
+  const auto colon_then = [&]<class Rule>(std::type_identity<Rule>, std::size_t q, errc named,
+                                          errc outer, bool in_domain) {
+    if (!is(q, ':')) {
+      fail(q, outer, in_domain, 0);  // ':'
+      fail(q, outer, in_domain, 0);  // ":" Rule
+      return q;
+    }
+    const g::scan_result r = Rule::scan(b + q + 1, e);
+    fail(off(r.furthest), named, in_domain, q + 1);
+    if (r.end != nullptr) return off(r.end);
+    fail(q, outer, in_domain, 0);  // ":" Rule
+    return q;
+  };
 
   std::size_t p = 0;
   if constexpr (std::is_same_v<Top, g::reference_only>) {  // [ domain "/" ]
@@ -278,19 +293,8 @@ inline failure_point diagnose_scanned(std::string_view t) noexcept {
       }
     }
     if (host) {
-      std::size_t q = h;
-      if (is(h, ':')) {
-        const g::scan_result port = g::port::scan(b + h + 1, e);
-        fail(off(port.furthest), errc::reference_invalid_port, true, h + 1);
-        if (port.end != nullptr) {
-          q = off(port.end);
-        } else {
-          fail(h, domain, true, 0);  // ":" port
-        }
-      } else {
-        fail(h, domain, true, 0);  // ':'
-        fail(h, domain, true, 0);  // ":" port
-      }
+      const std::size_t q =
+          colon_then(std::type_identity<g::port>{}, h, errc::reference_invalid_port, domain, true);
       if (is(q, '/')) {
         p = q + 1;
       } else {
@@ -311,19 +315,8 @@ inline failure_point diagnose_scanned(std::string_view t) noexcept {
     fail(0, none, false, 0);  // the whole input
     return f;
   }
-  std::size_t q = off(path.end);
-  if (is(q, ':')) {  // [ ":" tag ]
-    const g::scan_result tag = g::tag::scan(b + q + 1, e);
-    fail(off(tag.furthest), errc::reference_invalid_tag, false, q + 1);
-    if (tag.end != nullptr) {
-      q = off(tag.end);
-    } else {
-      fail(q, none, false, 0);  // ":" tag
-    }
-  } else {
-    fail(q, none, false, 0);  // ':'
-    fail(q, none, false, 0);  // ":" tag
-  }
+  std::size_t q = colon_then(std::type_identity<g::tag>{}, off(path.end),
+                             errc::reference_invalid_tag, none, false);
   if (is(q, '@')) {  // [ "@" digest ]
     const std::size_t d = q + 1;
     const g::scan_result alg = g::reference_algorithm::scan(b + d, e);
