@@ -466,6 +466,72 @@ TEST_CASE("strict parser: the fast path agrees with Boost.JSON", "[json]") {
   }
 }
 
+// The fast path's whitespace skipping, nesting limit, per-level name lists and tape growth.
+TEST_CASE("strict parser: the fast path agrees with Boost.JSON on layouts and nesting", "[json]") {
+  std::vector<std::string> all = {
+      "{\n\t\"a\": 1,\r\n\t\"b\": [\r\n\t\t2\r\n\t]\r\n}",
+      "{\"a\"  :  1  ,  \"b\"\n:\n\"c\"\n}",
+      "{\"a\":\t1}",
+      "{\"a\": \u0020}",
+      "[ \n ]",
+      "{ \n }",
+      "{\"a\":{\"x\":1},\"b\":{\"x\":2,\"y\":{\"x\":3}},\"c\":{\"x\":4,\"x\":5}}",
+      "{\"a\":{\"x\":1},\"a\":{}}",
+      "[{},[],{\"a\":[]},[{}]]",
+      "{\"a\":1} ",
+      "{\"a\":1}\n\n",
+  };
+  // Indentation of every length around the 16-byte steps, then a value, a ',' or a '}'.
+  for (std::size_t n : {1, 7, 8, 15, 16, 17, 31, 32, 33, 40}) {
+    const std::string pad(n, ' ');
+    all.push_back("{\n" + pad + "\"a\": 1,\n" + pad + "\"b\": [\n" + pad + "2\n" + pad + "]\n}");
+    all.push_back("[1" + pad + "," + pad + "2" + pad + "]");
+    all.push_back("[1," + pad + "\t" + pad + "2]");
+    all.push_back(pad + "[]" + pad);
+  }
+  // Nesting around the fast path's stack of open containers.
+  for (int depth : {14, 15, 16, 17, 20, 40}) {
+    std::string a;
+    std::string o;
+    for (int i = 0; i < depth; ++i) {
+      a += i % 2 ? "[" : "{\"k\":";
+      o += "{\"k\": ";
+    }
+    a += "1";
+    o += "\"v\"";
+    for (int i = depth; i-- > 0;) {
+      a += i % 2 ? "]" : "}";
+      o += "}";
+    }
+    all.push_back(a);
+    all.push_back(o);
+  }
+  // A tape larger than the first guess (one entry per two bytes).
+  std::string many = "[0";
+  for (int i = 0; i < 3000; ++i) many += ",1";
+  all.push_back(many + "]");
+  // Each text into a fresh document and into one reused for all of them.
+  const auto agrees = [](const std::string& text, std::size_t depth, json::document& doc) {
+    json::document reference;
+    const auto got = json::parse_strict_into(doc, text, {.max_depth = depth});
+    const auto want = json::detail::parse_boost_into(reference, text, depth);
+    REQUIRE(got.has_value() == want.has_value());
+    if (got)
+      return doc.node_count() == reference.node_count() && same_value(doc.root(), reference.root());
+    return got.error() == want.error();
+  };
+  json::document reused;
+  for (const std::string& text : all) {
+    CAPTURE(text);
+    for (std::size_t depth : {std::size_t{3}, std::size_t{16}, std::size_t{17}, std::size_t{18},
+                              json::default_max_depth}) {
+      json::document fresh;
+      CHECK(agrees(text, depth, fresh));
+      CHECK(agrees(text, depth, reused));
+    }
+  }
+}
+
 TEST_CASE("strict parser: kind descriptions", "[json]") {
   CHECK(json::to_description(json::value_kind::null) == "null");
   CHECK(json::to_description(json::value_kind::boolean) == "a boolean");

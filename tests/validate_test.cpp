@@ -694,3 +694,21 @@ TEST_CASE("problems: accessors and helpers", "[validate]") {
   CHECK(ocikit::count(list, severity::error) == 0);
   CHECK(p.error.condition() == ocikit::condition::manifest_invalid);
 }
+
+TEST_CASE("validate: the sha256 shortcut agrees with the digest grammar at every byte",
+          "[validate]") {
+  const std::string good =
+      "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  REQUIRE(ocikit::detail::is_plain_sha256(good));
+  for (std::size_t i = 0; i < good.size(); ++i) {
+    for (int c = 0; c < 256; ++c) {
+      std::string s = good;
+      s[i] = static_cast<char>(c);
+      CAPTURE(i, c);
+      CHECK(ocikit::detail::is_plain_sha256(s) ==
+            ocikit::is_valid_digest(s, {ocikit::digest_algorithm::sha256}));
+    }
+  }
+  CHECK_FALSE(ocikit::detail::is_plain_sha256(good.substr(0, 70)));
+  CHECK_FALSE(ocikit::detail::is_plain_sha256(good + "0"));
+}

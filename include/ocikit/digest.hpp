@@ -34,6 +34,10 @@
 #include "ocikit/grammar/chars.hpp"
 #include "ocikit/grammar/digest.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace ocikit {
 
 /// The digest algorithms ocikit knows by name.
@@ -191,6 +195,34 @@ inline digest_check locate_oci_grammar_error(std::string_view s, std::size_t col
   return {errc::ok, 0, colon};
 }
 
+/// True for "sha256:" and 64 lowercase hex digits, the common digest: sixteen digits per step
+/// and no loop to mispredict (the reference matcher and the manifest checks use it).
+inline bool is_plain_sha256(std::string_view s) noexcept {
+  if (s.size() != 71 || s.substr(0, 7) != "sha256:") return false;
+#if defined(__SSE2__)
+  // Sixteen digits per step: a byte is good when c - '0' <= 9 or c - 'a' <= 5 (unsigned).
+  const auto in_range = [](__m128i v, char lo, char span) {
+    const __m128i d = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+    return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span)), d);
+  };
+  __m128i good = _mm_set1_epi8(-1);
+  for (std::size_t i = 7; i < 71; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    good = _mm_and_si128(good, _mm_or_si128(in_range(v, '0', 9), in_range(v, 'a', 5)));
+  }
+  return _mm_movemask_epi8(good) == 0xffff;
+#else
+  // No early exit, so that the compiler can check many bytes at once.
+  unsigned bad = 0;
+  for (std::size_t i = 7; i < 71; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    bad |= static_cast<unsigned>(static_cast<unsigned char>(c - '0') > 9 &&
+                                 static_cast<unsigned char>(c - 'a') > 5);
+  }
+  return bad == 0;
+#endif
+}
+
 /// The digest checks of go-digest's Parse, in its order. No allocation.
 inline digest_check check_digest(std::string_view s, algorithm_set accepted) noexcept {
   if (s.empty()) return {errc::digest_empty, 0, 0};
@@ -312,9 +344,27 @@ class digest : public detail::digest_accessors<digest> {
     char* out = d.text_.data();
     for (char c : name) *out++ = c;
     *out++ = ':';
-    for (unsigned char b : bytes) {
-      *out++ = hex[b >> 4];
-      *out++ = hex[b & 0xf];
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    // Sixteen bytes per step: split into nibbles (high first), each to '0' + n, plus 39 for
+    // n > 9 ('a' - '0' - 10).
+    for (; i + 16 <= bytes.size(); i += 16, out += 32) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes.data() + i));
+      const __m128i mask = _mm_set1_epi8(0x0f);
+      const __m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), mask);
+      const __m128i lo = _mm_and_si128(v, mask);
+      const auto digits = [](__m128i n) {
+        const __m128i letter =
+            _mm_and_si128(_mm_cmpgt_epi8(n, _mm_set1_epi8(9)), _mm_set1_epi8(39));
+        return _mm_add_epi8(_mm_add_epi8(n, _mm_set1_epi8('0')), letter);
+      };
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out), digits(_mm_unpacklo_epi8(hi, lo)));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16), digits(_mm_unpackhi_epi8(hi, lo)));
+    }
+#endif
+    for (; i < bytes.size(); ++i) {
+      *out++ = hex[bytes[i] >> 4];
+      *out++ = hex[bytes[i] & 0xf];
     }
     d.colon_ = static_cast<std::uint32_t>(name.size());
     return d;

@@ -289,7 +289,7 @@ inline result<parsed_manifest> parse_manifest(std::string_view bytes,
       }
     }
   }
-  out.bytes.assign(bytes.data(), bytes.size());
+  out.bytes = std::string(bytes);  // built at its size (assign() grows a string)
   return r;
 }
 

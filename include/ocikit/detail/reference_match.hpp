@@ -25,6 +25,7 @@
 #include <type_traits>
 
 #include "ocikit/config.hpp"
+#include "ocikit/digest.hpp"
 #include "ocikit/grammar/reference.hpp"
 
 #if defined(__SSE2__)
@@ -50,31 +51,13 @@ struct ref_offsets {
   bool digest_lower_hex = false;  ///< the digest's hex is all [0-9a-f] (hand compositions)
 };
 
-/// True when the 64 bytes at `p` are all [0-9a-f].
-inline bool is_lower_hex_64(const char* p) noexcept {
-#if defined(__SSE2__)
-  __m128i all = _mm_set1_epi8(-1);
-  for (int k = 0; k < 64; k += 16) {  // unrolled: no data-dependent branch
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k));
-    const auto range = [x](char lo, char hi) {
-      const __m128i d = _mm_sub_epi8(x, _mm_set1_epi8(lo));
-      return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(static_cast<char>(hi - lo))), d);
-    };
-    all = _mm_and_si128(all, _mm_or_si128(range('0', '9'), range('a', 'f')));
-  }
-  return _mm_movemask_epi8(all) == 0xffff;
-#else
-  return grammar::run<grammar::chars::lower_hex, 0>::length(p, p + 64) == 64;
-#endif
-}
-
 /// `algorithm ":" hex` filling [b, e) exactly (the digest of a reference, after its '@'): when
 /// it does, records in `o` where the ':' is and whether the hex is lowercase (what go-digest
 /// then needs, saving it a second pass).
 inline bool match_reference_digest(const char* b, const char* e, const char* base,
                                    ref_offsets& o) noexcept {
   // The common case, "sha256:" and 64 lowercase hex digits, without a loop.
-  if (e - b == 71 && std::memcmp(b, "sha256:", 7) == 0 && is_lower_hex_64(b + 7)) {
+  if (is_plain_sha256(std::string_view(b, static_cast<std::size_t>(e - b)))) {
     o.has_digest = true;
     o.digest_begin = static_cast<std::uint32_t>(b - base);
     o.digest_colon = static_cast<std::uint32_t>(b + 6 - base);

@@ -52,6 +52,7 @@
 #include <utility>
 #include <vector>
 
+#include "ocikit/config.hpp"
 #include "ocikit/error.hpp"
 #include "ocikit/json/pointer.hpp"
 
@@ -620,33 +621,166 @@ class tape_builder {
 
 // The fast path for the common document: strings without escapes (ASCII or well-formed UTF-8),
 // integers of at most 18 digits, objects of at most `max_members` members, nesting below the
-// depth limit. It fills the same tape as tape_builder and gives up (returns false) on anything
-// else, including every fault: the caller then parses again with Boost.JSON, which decides and
-// reports. So this only has to be right about what it accepts, and each thing it accepts is
-// accepted by Boost.JSON with the same tape (tests/json_strict_parser_test.cpp compares them).
+// depth limit and at most `max_open` levels. It fills the same tape as tape_builder and gives up
+// (returns false) on anything else, including every fault: the caller then parses again with
+// Boost.JSON, which decides and reports. So this only has to be right about what it accepts, and
+// each thing it accepts is accepted by Boost.JSON with the same tape
+// (tests/json_strict_parser_test.cpp compares them).
 class fast_tape {
  public:
   fast_tape(std::string_view input, document& doc, std::size_t max_depth) noexcept
       : begin_(input.data()),
-        p_(input.data()),
         end_(input.data() + input.size()),
         nodes_(doc.nodes_),
         max_depth_(max_depth) {}
 
-  // Parses the whole input; true when the tape is complete (`count()` entries).
+  // Parses the whole input; true when the tape is complete (`count()` entries). One loop with
+  // the position and the tape's end in locals (registers), an explicit stack of open
+  // containers, and gotos between the states "value", "member name" and "after a value".
   bool run() {
     const std::size_t want = static_cast<std::size_t>(end_ - begin_) / 16 + 16;
     if (nodes_.size() < want) nodes_.resize(want);
-    skip_whitespace();
-    if (!value(0)) return false;
-    skip_whitespace();
-    return p_ == end_;
+    node* base = nodes_.data();
+    node* out = base;
+    node* cap = base + nodes_.size();
+    const auto push = [&](std::uint64_t data, std::uint32_t size, value_kind k)
+        __attribute__((always_inline)) {
+      if (OCIKIT_UNLIKELY(out == cap)) grow(base, out, cap);
+      out->data = data;
+      out->size = size;
+      out->skip = 1;
+      out->kind = k;
+      out->in_arena = false;
+      ++out;
+    };
+    struct frame {
+      std::uint32_t at;  // the container's tape index
+      std::uint32_t n;   // complete members / elements
+      bool object;
+    };
+    frame stack[max_open];
+    std::size_t open = 0;
+    // The names of each open object (offset and length), for the duplicate check.
+    std::uint32_t name_at[max_open][max_members];
+    std::uint32_t name_size[max_open][max_members];
+
+    const char* const begin = begin_;
+    const char* const end = end_;
+    const char* p = skip_whitespace(begin, end);
+
+  value:
+    if (p == end) return false;
+    switch (*p) {
+      case '"': {
+        const char* const first = p + 1;
+        p = string_end(first, begin, end);
+        if (p == nullptr) return false;
+        push(static_cast<std::uint64_t>(first - begin), static_cast<std::uint32_t>(p - first),
+             value_kind::string);
+        ++p;
+        goto after_value;
+      }
+      case '{':
+      case '[': {
+        const bool object = *p == '{';
+        if (open + 1 >= max_depth_ || open == max_open) return false;
+        stack[open++] = {static_cast<std::uint32_t>(out - base), 0, object};
+        push(0, 0, object ? value_kind::object : value_kind::array);
+        p = skip_whitespace(p + 1, end);
+        if (p != end && *p == (object ? '}' : ']')) {
+          ++p;
+          goto close;
+        }
+        if (object) goto name;
+        goto value;
+      }
+      case 't':
+      case 'f':
+      case 'n': {
+        const char c = *p;
+        const std::string_view word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+        if (static_cast<std::size_t>(end - p) < word.size() ||
+            std::memcmp(p, word.data(), word.size()) != 0) {
+          return false;
+        }
+        p += word.size();
+        push(c == 't' ? 1 : 0, 0, c == 'n' ? value_kind::null : value_kind::boolean);
+        goto after_value;
+      }
+      default: {
+        std::uint64_t v = 0;
+        p = integer(p, end, v);
+        if (p == nullptr) return false;
+        push(v, 0, value_kind::int64);
+        goto after_value;
+      }
+    }
+
+  name : {
+    frame& f = stack[open - 1];
+    if (p == end || *p != '"' || f.n == max_members) return false;
+    const char* const first = p + 1;
+    p = string_end(first, begin, end);
+    if (p == nullptr) return false;
+    const auto size = static_cast<std::uint32_t>(p - first);
+    std::uint32_t* const names = name_at[open - 1];
+    std::uint32_t* const sizes = name_size[open - 1];
+    for (std::uint32_t i = 0; i < f.n; ++i) {
+      if (sizes[i] == size && std::memcmp(begin + names[i], first, size) == 0) return false;
+    }
+    names[f.n] = static_cast<std::uint32_t>(first - begin);
+    sizes[f.n] = size;
+    push(names[f.n], size, value_kind::string);
+    p = skip_whitespace(p + 1, end);
+    if (p == end || *p != ':') return false;
+    ++p;
+    if (p != end && *p == ' ') ++p;  // the usual single space
+    p = skip_whitespace(p, end);
+    goto value;
+  }
+
+  after_value:
+    if (open == 0) {
+      p = skip_whitespace(p, end);
+      count_ = static_cast<std::size_t>(out - base);
+      return p == end;
+    }
+    {
+      frame& f = stack[open - 1];
+      ++f.n;
+      p = skip_whitespace(p, end);
+      if (p == end) return false;
+      if (*p == ',') {
+        p = skip_whitespace(p + 1, end);
+        if (f.object) goto name;
+        goto value;
+      }
+      if (*p != (f.object ? '}' : ']')) return false;
+      ++p;
+    }
+  close : {
+    const frame& f = stack[--open];
+    base[f.at].size = f.n;
+    base[f.at].skip = static_cast<std::uint32_t>(out - base) - f.at;
+    goto after_value;
+  }
   }
   [[nodiscard]] std::size_t count() const noexcept { return count_; }
 
  private:
+  // Doubles the tape (entries are addressed by index, so only these pointers change).
+  void grow(node*& base, node*& out, node*& cap) {
+    const auto n = static_cast<std::size_t>(out - base);
+    nodes_.resize(nodes_.size() * 2);
+    base = nodes_.data();
+    out = base + n;
+    cap = base + nodes_.size();
+  }
+
   // Larger objects go to tape_builder, whose duplicate check hashes.
   static constexpr std::uint32_t max_members = 16;
+  // Deeper documents too (a manifest needs 5 levels).
+  static constexpr std::size_t max_open = 16;
 
   static bool is_whitespace(char c) noexcept {
     constexpr std::uint64_t mask = (std::uint64_t{1} << ' ') | (std::uint64_t{1} << '\t') |
@@ -654,13 +788,29 @@ class fast_tape {
     const auto u = static_cast<unsigned char>(c);
     return u <= ' ' && ((mask >> u) & 1) != 0;
   }
-  void skip_whitespace() noexcept {
-    const char* p = p_;
-    while (p != end_ && is_whitespace(*p)) {
+  // Most calls find no whitespace at all: one inlined test for those.
+  OCIKIT_ALWAYS_INLINE static const char* skip_whitespace(const char* p, const char* end) noexcept {
+    if (p != end && static_cast<unsigned char>(*p) > ' ') return p;
+    return skip_whitespace_run(p, end);
+  }
+  static const char* skip_whitespace_run(const char* p, const char* end) noexcept {
+    while (p != end && is_whitespace(*p)) {
       ++p;
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-      // Indentation: spaces eight at a time (the lowest byte that is not ' ' stops).
-      while (end_ - p >= 8) {
+      // Indentation after a newline: spaces sixteen (or eight) at a time; the first byte that
+      // is not ' ' stops, and the outer loop looks at it.
+#if defined(__SSE2__)
+      while (end - p >= 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const auto spaces =
+            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
+        if (spaces != 0xffff) {
+          p += __builtin_ctz(~spaces);
+          break;
+        }
+        p += 16;
+      }
+#elif __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      while (end - p >= 8) {
         std::uint64_t w = 0;
         std::memcpy(&w, p, 8);
         const std::uint64_t other = w ^ 0x2020202020202020u;
@@ -672,7 +822,7 @@ class fast_tape {
       }
 #endif
     }
-    p_ = p;
+    return p;
   }
   // The first byte at or after `p` that may end a plain string run: '"', '\\', a control
   // character or a non-ASCII byte (or `end`).
@@ -699,158 +849,43 @@ class fast_tape {
     return p;
   }
 
-  void push(std::uint64_t data, std::uint32_t size, value_kind k) {
-    append_node(nodes_, count_, data, size, k, false);
-  }
-
-  bool value(std::size_t depth) {
-    if (p_ == end_) return false;
-    switch (*p_) {
-      case '{': return object(depth + 1);
-      case '[': return array(depth + 1);
-      case '"': return string();
-      case 't': return literal("true", value_kind::boolean, 1);
-      case 'f': return literal("false", value_kind::boolean, 0);
-      case 'n': return literal("null", value_kind::null, 0);
-      default: return integer();
-    }
-  }
-
-  template <std::size_t N>
-  bool literal(const char (&text)[N], value_kind k, std::uint64_t data) {
-    if (static_cast<std::size_t>(end_ - p_) < N - 1 || std::memcmp(p_, text, N - 1) != 0) {
-      return false;
-    }
-    p_ += N - 1;
-    push(data, 0, k);
-    return true;
-  }
-
-  // -?[1-9][0-9]{0,17} or 0; anything longer, "-0", fractions and exponents go to Boost.JSON
-  // (a following '.' or 'e' is refused by the caller, which expects ',', '}', ']' or the end).
-  bool integer() {
-    const bool negative = *p_ == '-';
-    if (negative) ++p_;
-    if (p_ == end_ || *p_ < '0' || *p_ > '9') return false;
-    if (*p_ == '0') {
-      if (negative) return false;
-      ++p_;
-      push(0, 0, value_kind::int64);
-      return true;
-    }
-    std::uint64_t v = 0;
-    const char* const first = p_;
-    const char* p = p_;
-    while (p != end_ && *p >= '0' && *p <= '9') {
-      if (p - first == 18) return false;
-      v = v * 10 + static_cast<std::uint64_t>(*p - '0');
-      ++p;
-    }
-    p_ = p;
-    push(negative ? ~v + 1 : v, 0, value_kind::int64);
-    return true;
-  }
-
-  // A string at the opening quote, as one tape entry viewing the input.
-  bool string() {
-    const char* const first = ++p_;
+  // The closing quote of a string whose text starts at `p`; nullptr for an escape, a control
+  // character, bad UTF-8 or no closing quote.
+  static const char* string_end(const char* p, const char* begin, const char* end) noexcept {
     for (;;) {
-      p_ = find_special(p_, end_);
-      if (p_ == end_) return false;
-      const auto c = static_cast<unsigned char>(*p_);
-      if (c == '"') break;
-      if (c < 0x80) return false;  // an escape or a control character
-      const std::size_t at = static_cast<std::size_t>(p_ - begin_);
-      const std::string_view all(begin_, static_cast<std::size_t>(end_ - begin_));
-      if (!utf8_sequence_ok(all, at)) return false;
-      p_ += c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+      p = find_special(p, end);
+      if (p == end) return nullptr;
+      const auto c = static_cast<unsigned char>(*p);
+      if (c == '"') return p;
+      if (c < 0x80) return nullptr;  // an escape or a control character
+      const std::string_view all(begin, static_cast<std::size_t>(end - begin));
+      if (!utf8_sequence_ok(all, static_cast<std::size_t>(p - begin))) return nullptr;
+      p += c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
     }
-    push(static_cast<std::uint64_t>(first - begin_), static_cast<std::uint32_t>(p_ - first),
-         value_kind::string);
-    ++p_;
-    return true;
   }
 
-  // True when the name at tape index `key` equals one of the `members` names before it.
-  [[nodiscard]] bool duplicate(std::size_t object, std::size_t key,
-                               std::uint32_t members) const noexcept {
-    const node& name = nodes_[key];
-    std::size_t k = object + 1;
-    for (std::uint32_t i = 0; i < members; ++i) {
-      if (nodes_[k].size == name.size &&
-          std::memcmp(begin_ + nodes_[k].data, begin_ + name.data, name.size) == 0) {
-        return true;
-      }
-      k += 1 + nodes_[k + 1].skip;
+  static bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0') <= 9; }
+
+  // -?[1-9][0-9]{0,17} or 0 at `p`: the end of the number (and its value in `v`), or nullptr.
+  // Anything longer, "-0", fractions and exponents go to Boost.JSON (a following '.' or 'e' is
+  // refused by the caller, which expects ',', '}', ']' or the end).
+  static const char* integer(const char* p, const char* end, std::uint64_t& v) noexcept {
+    const bool negative = *p == '-';
+    if (negative) ++p;
+    if (p == end || !is_digit(*p)) return nullptr;
+    if (*p == '0') {
+      v = 0;
+      return negative ? nullptr : p + 1;
     }
-    return false;
-  }
-
-  // An object or an array at its opening bracket; `item(at, n)` reads member or element `n`.
-  template <class Item>
-  bool container(std::size_t depth, value_kind kind, char closing, Item item) {
-    if (depth >= max_depth_) return false;
-    const std::size_t at = count_;
-    push(0, 0, kind);
-    ++p_;
-    skip_whitespace();
-    std::uint32_t n = 0;
-    if (p_ != end_ && *p_ == closing) {
-      ++p_;
-    } else {
-      for (;;) {
-        if (!item(at, n)) return false;
-        ++n;
-        const step s = next(closing);
-        if (s == step::fail) return false;
-        if (s == step::closed) break;
-      }
-    }
-    close(at, n);
-    return true;
-  }
-
-  bool object(std::size_t depth) {
-    return container(depth, value_kind::object, '}',
-                     [this, depth](std::size_t at, std::uint32_t n) {
-                       if (p_ == end_ || *p_ != '"' || n == max_members) return false;
-                       const std::size_t key = count_;
-                       if (!string() || duplicate(at, key, n)) return false;
-                       skip_whitespace();
-                       if (p_ == end_ || *p_ != ':') return false;
-                       ++p_;
-                       skip_whitespace();
-                       return value(depth);
-                     });
-  }
-
-  bool array(std::size_t depth) {
-    return container(depth, value_kind::array, ']',
-                     [this, depth](std::size_t, std::uint32_t) { return value(depth); });
-  }
-
-  enum class step : std::uint8_t { fail, more, closed };
-  // After a member or an element: whitespace, then ',' (and whitespace) or `close`.
-  step next(char close) noexcept {
-    skip_whitespace();
-    if (p_ == end_) return step::fail;
-    if (*p_ == close) {
-      ++p_;
-      return step::closed;
-    }
-    if (*p_ != ',') return step::fail;
-    ++p_;
-    skip_whitespace();
-    return step::more;
-  }
-
-  void close(std::size_t at, std::uint32_t size) noexcept {
-    nodes_[at].size = size;
-    nodes_[at].skip = static_cast<std::uint32_t>(count_ - at);
+    std::uint64_t x = 0;
+    const char* const stop = end - p > 18 ? p + 18 : end;
+    for (; p != stop && is_digit(*p); ++p) x = x * 10 + static_cast<std::uint64_t>(*p - '0');
+    if (p != end && is_digit(*p)) return nullptr;  // a 19th digit
+    v = negative ? ~x + 1 : x;
+    return p;
   }
 
   const char* begin_;
-  const char* p_;
   const char* end_;
   std::vector<node>& nodes_;
   std::size_t max_depth_;
