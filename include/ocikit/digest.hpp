@@ -71,7 +71,11 @@ constexpr std::size_t encoded_size(digest_algorithm a) noexcept {
 constexpr std::optional<digest_algorithm> algorithm_from_name(std::string_view name) noexcept {
   if (name.size() != 6) return std::nullopt;  // every known name has six bytes
   for (std::size_t i = 0; i < detail::algorithms.size(); ++i) {
-    if (detail::algorithms[i].name == name) return static_cast<digest_algorithm>(i);
+    // Six bytes compared in place (a call to memcmp would cost more than the comparison).
+    const std::string_view known = detail::algorithms[i].name;
+    bool same = true;
+    for (std::size_t k = 0; k < 6; ++k) same &= known[k] == name[k];
+    if (same) return static_cast<digest_algorithm>(i);
   }
   return std::nullopt;
 }

@@ -374,6 +374,11 @@ constexpr docker_split split_docker_domain(std::string_view s) noexcept {
   return d;
 }
 
+/// What follows the split's domain (no bounds check: d.remainder <= s.size()).
+inline std::string_view remainder_of(std::string_view s, const docker_split& d) noexcept {
+  return {s.data() + d.remainder, s.size() - d.remainder};
+}
+
 /// Go checks the remote name (the remainder up to its first ':') for uppercase before parsing.
 /// A remainder that parses has none (paths are lowercase, accepted digest algorithms too), so
 /// ocikit checks only after a parse failed: same answers, nothing spent on valid input.
@@ -410,7 +415,7 @@ inline result<reference_view> normalized_result(const docker_split& d, std::stri
     return out;
   }
   char* buf = reference_builder::inline_buffer(*out);
-  if (d.domain == docker_hub_domain) {  // always when the input was rewritten
+  if (d.rewritten) {  // (the domain is then docker.io)
     // "docker.io/" or "docker.io/library/" in one copy of constant size (inlined): bytes past
     // the prefix are overwritten by the remainder or lie past the end, and are never read.
     static constexpr std::string_view hub_library = "docker.io/library/";
@@ -429,6 +434,11 @@ inline result<reference_view> normalized_result(const docker_split& d, std::stri
 /// only the name part: a '/' after the '@', which Go's split would find, makes the reference
 /// invalid anyway.
 inline docker_split split_docker_domain(std::string_view s, const name_masks& m) noexcept {
+  // Compares with constants in fixed-size steps the compiler inlines (not memcmp calls).
+  const auto is = [](std::string_view x, std::string_view constant) {
+    return x.size() == constant.size() &&
+           std::memcmp(x.data(), constant.data(), constant.size()) == 0;
+  };
   docker_split d;
   if (m.slash == 0) {
     d.domain = docker_hub_domain;
@@ -438,25 +448,26 @@ inline docker_split split_docker_domain(std::string_view s, const name_masks& m)
   }
   const auto slash = static_cast<std::size_t>(std::countr_zero(m.slash));
   const std::uint64_t marks = m.dot | m.colon | (m.alnum & ~m.lower);  // '.', ':', [A-Z]
-  const std::string_view first = s.substr(0, slash);
-  if ((marks & bits_between(0, slash)) == 0 && first != "localhost") {
+  const std::string_view first(s.data(), slash);
+  if ((marks & bits_between(0, slash)) == 0 && !(slash == 9 && is(first, "localhost"))) {
     d.domain = docker_hub_domain;
     d.rewritten = true;
     return d;
   }
   d.domain = first;
   d.remainder = slash + 1;
-  if (d.domain == docker_hub_legacy_domain) {
+  if (slash == docker_hub_legacy_domain.size() && is(first, docker_hub_legacy_domain)) {
     d.domain = docker_hub_domain;
     d.rewritten = true;
+  } else if (slash != docker_hub_domain.size() || !is(first, docker_hub_domain)) {
+    return d;
   }
-  if (d.domain == docker_hub_domain && (m.slash >> d.remainder) == 0) {
+  if ((m.slash >> d.remainder) == 0) {  // docker.io/x: docker.io/library/x
     d.add_library = true;
     d.rewritten = true;
   }
   return d;
 }
-
 /// The strict core's answer for the part of `s` that the split `d` leaves to parse, from the
 /// masks of the name part: false when they do not apply (a name part over 63 bytes, an IPv6
 /// host, or a failure for which the byte-wise split might differ: a '/' after the name part);
@@ -468,7 +479,7 @@ OCIKIT_ALWAYS_INLINE bool normalized_core_masked(std::string_view s, algorithm_s
   name_masks m;
   if (!classify_name(s, m)) return false;
   d = split_docker_domain(s, m);
-  const std::string_view part = d.rewritten ? s.substr(d.remainder) : s;
+  const std::string_view part = d.rewritten ? remainder_of(s, d) : s;
   const std::size_t lib = d.add_library ? official_repository_prefix.size() : 0;
   const masked_match r =
       d.rewritten ? match_masked<grammar::remote_reference_only>(part, m.from(d.remainder), o)
@@ -511,7 +522,7 @@ OCIKIT_NOINLINE inline result<reference_view> parse_normalized_rest(std::string_
                     : strict_core<grammar::reference_only, false>(s, accepted, o);
   }
   if (c != errc::ok) return normalized_error(s, accepted, d, c, o);
-  return d.rewritten ? normalized_result(d, s.substr(d.remainder), o) : view_result(s, o);
+  return d.rewritten ? normalized_result(d, remainder_of(s, d), o) : view_result(s, o);
 }
 
 /// Docker normalisation: parse only what follows "domain /" when the input is rewritten, then
@@ -525,7 +536,7 @@ inline result<reference_view> parse_normalized_view(std::string_view s, algorith
   errc c = errc::ok;
   const bool answered = Masked && normalized_core_masked(s, accepted, d, o, c);
   if (OCIKIT_LIKELY(answered && c == errc::ok)) {
-    return d.rewritten ? normalized_result(d, s.substr(d.remainder), o) : view_result(s, o);
+    return d.rewritten ? normalized_result(d, remainder_of(s, d), o) : view_result(s, o);
   }
   return parse_normalized_rest<Masked>(s, accepted, answered, d, o, c);
 }

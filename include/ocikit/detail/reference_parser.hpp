@@ -92,7 +92,8 @@ inline errc strict_checks(std::string_view t, algorithm_set accepted, ref_offset
     // What check_digest accepts, from what the match found: a known accepted algorithm, its
     // exact length, lowercase hex. Anything else goes through check_digest for the exact code.
     if (o.digest_lower_hex) {
-      const auto alg = accepted.find(t.substr(o.digest_begin, o.digest_colon - o.digest_begin));
+      const auto alg = accepted.find(
+          std::string_view(t.data() + o.digest_begin, o.digest_colon - o.digest_begin));
       if (alg && t.size() - o.digest_colon - 1 == encoded_size(*alg)) return errc::ok;
     }
     const auto c = check_digest(t.substr(o.digest_begin), accepted);
