@@ -443,8 +443,7 @@ TEST_CASE("strict parser: the fast path agrees with Boost.JSON", "[json]") {
   }
   for (const char* name :
        {"oci_manifest_1k.json", "docker_manifest_1k.json", "oci_manifest_3k.json"}) {
-    std::ifstream in(std::string(OCIKIT_TEST_DATA) + "/../../benchmarks/data/" + name,
-                     std::ios::binary);
+    std::ifstream in(std::string(OCIKIT_BENCH_DATA) + "/" + name, std::ios::binary);
     REQUIRE(in);
     all.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
