@@ -54,6 +54,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -276,172 +277,58 @@ class document_checker {
   document_checker(const validate_options& options, bool rules, std::vector<problem>& out) noexcept
       : opt_(options), rules_(rules), out_(out) {}
 
-  void read_image_manifest(json::value root, image_manifest& m) {
-    const json::path top;
-    bool has_schema = false;
-    bool has_media_type = false;
+  /// An image manifest (OCI or Docker): config and layers, plus artifactType, subject and
+  /// annotations for OCI.
+  template <class Manifest>
+  void read_manifest(json::value root, Manifest& m) {
+    constexpr bool oci = std::is_same_v<Manifest, image_manifest>;
+    bool has_config = false;
+    bool has_layers = false;
     bool has_artifact_type = false;
-    bool has_config = false;
-    bool has_layers = false;
-    for (const json::member mem : root.members()) {
-      const std::string_view k = mem.key;
-      const json::path at = top.key(k);
-      switch (field_of(k)) {
-        case field::schema_version: {
-          has_schema = true;
-          m.schema_version = read_schema_version(mem.value, at);
-          break;
-        }
-        case field::media_type: {
-          has_media_type = read_string(mem.value, at, m.media_type);
-          break;
-        }
-        case field::artifact_type: {
-          has_artifact_type = true;
-          read_artifact_type(mem.value, at, m.artifact_type);
-          break;
-        }
-        case field::config: {
-          has_config = true;
-          read_descriptor(mem.value, at, descriptor_role::config, true, m.config);
-          break;
-        }
-        case field::layers: {
-          has_layers = true;
-          read_descriptors(mem.value, at, descriptor_role::layer, true, m.layers);
-          if (rules_ && mem.value.is_array() && mem.value.size() == 0) {
-            report(opt_.strict ? severity::error : severity::warning, errc::manifest_layers_empty,
-                   at);
-          }
-          break;
-        }
-        case field::subject: {
-          read_subject(mem.value, at, m.subject);
-          break;
-        }
-        case field::annotations: {
-          read_annotations(mem.value, at, m.annotations);
-          break;
-        }
-        default: break;
-      }
-    }
-    finish_top(top, has_schema, has_media_type, manifest_kind::oci_manifest);
+    const json::path top;
+    read_top(root, m, oci ? manifest_kind::oci_manifest : manifest_kind::docker_manifest,
+             [&](field f, json::value v, const json::path& at) {
+               if (f == field::config) {
+                 has_config = true;
+                 read_descriptor(v, at, descriptor_role::config, oci, m.config);
+               } else if (f == field::layers) {
+                 has_layers = true;
+                 read_descriptors(v, at, descriptor_role::layer, oci, m.layers);
+                 if (oci && rules_ && v.is_array() && v.size() == 0) {
+                   report(opt_.strict ? severity::error : severity::warning,
+                          errc::manifest_layers_empty, at);
+                 }
+               } else if constexpr (oci) {
+                 read_oci_member(f, v, at, m, has_artifact_type);
+               }
+             });
     if (!has_config) missing(top.key("config"));
     if (!has_layers) missing(top.key("layers"));
-    if (rules_ && has_config && !has_artifact_type &&
-        m.config.media_type == media_types::oci_empty) {
-      report(severity::error, errc::manifest_artifact_type_missing, top.key("artifactType"));
-    }
-  }
-
-  void read_docker_manifest(json::value root, docker_manifest& m) {
-    const json::path top;
-    bool has_schema = false;
-    bool has_media_type = false;
-    bool has_config = false;
-    bool has_layers = false;
-    for (const json::member mem : root.members()) {
-      const std::string_view k = mem.key;
-      const json::path at = top.key(k);
-      switch (field_of(k)) {
-        case field::schema_version: {
-          has_schema = true;
-          m.schema_version = read_schema_version(mem.value, at);
-          break;
-        }
-        case field::media_type: {
-          has_media_type = read_string(mem.value, at, m.media_type);
-          break;
-        }
-        case field::config: {
-          has_config = true;
-          read_descriptor(mem.value, at, descriptor_role::config, false, m.config);
-          break;
-        }
-        case field::layers: {
-          has_layers = true;
-          read_descriptors(mem.value, at, descriptor_role::layer, false, m.layers);
-          break;
-        }
-        default: break;
+    if constexpr (oci) {
+      if (rules_ && has_config && !has_artifact_type &&
+          m.config.media_type == media_types::oci_empty) {
+        report(severity::error, errc::manifest_artifact_type_missing, top.key("artifactType"));
       }
     }
-    finish_top(top, has_schema, has_media_type, manifest_kind::docker_manifest);
-    if (!has_config) missing(top.key("config"));
-    if (!has_layers) missing(top.key("layers"));
   }
 
-  void read_image_index(json::value root, image_index& m) {
-    const json::path top;
-    bool has_schema = false;
-    bool has_media_type = false;
+  /// An index (OCI image index or Docker manifest list): manifests, plus artifactType, subject
+  /// and annotations for OCI.
+  template <class Index>
+  void read_index(json::value root, Index& m) {
+    constexpr bool oci = std::is_same_v<Index, image_index>;
     bool has_manifests = false;
-    for (const json::member mem : root.members()) {
-      const std::string_view k = mem.key;
-      const json::path at = top.key(k);
-      switch (field_of(k)) {
-        case field::schema_version: {
-          has_schema = true;
-          m.schema_version = read_schema_version(mem.value, at);
-          break;
-        }
-        case field::media_type: {
-          has_media_type = read_string(mem.value, at, m.media_type);
-          break;
-        }
-        case field::artifact_type: {
-          read_artifact_type(mem.value, at, m.artifact_type);
-          break;
-        }
-        case field::manifests: {
-          has_manifests = true;
-          read_descriptors(mem.value, at, descriptor_role::entry, true, m.manifests);
-          break;
-        }
-        case field::subject: {
-          read_subject(mem.value, at, m.subject);
-          break;
-        }
-        case field::annotations: {
-          read_annotations(mem.value, at, m.annotations);
-          break;
-        }
-        default: break;
-      }
-    }
-    finish_top(top, has_schema, has_media_type, manifest_kind::oci_index);
-    if (!has_manifests) missing(top.key("manifests"));
-  }
-
-  void read_docker_manifest_list(json::value root, docker_manifest_list& m) {
-    const json::path top;
-    bool has_schema = false;
-    bool has_media_type = false;
-    bool has_manifests = false;
-    for (const json::member mem : root.members()) {
-      const std::string_view k = mem.key;
-      const json::path at = top.key(k);
-      switch (field_of(k)) {
-        case field::schema_version: {
-          has_schema = true;
-          m.schema_version = read_schema_version(mem.value, at);
-          break;
-        }
-        case field::media_type: {
-          has_media_type = read_string(mem.value, at, m.media_type);
-          break;
-        }
-        case field::manifests: {
-          has_manifests = true;
-          read_descriptors(mem.value, at, descriptor_role::entry, false, m.manifests);
-          break;
-        }
-        default: break;
-      }
-    }
-    finish_top(top, has_schema, has_media_type, manifest_kind::docker_manifest_list);
-    if (!has_manifests) missing(top.key("manifests"));
+    bool has_artifact_type = false;
+    read_top(root, m, oci ? manifest_kind::oci_index : manifest_kind::docker_manifest_list,
+             [&](field f, json::value v, const json::path& at) {
+               if (f == field::manifests) {
+                 has_manifests = true;
+                 read_descriptors(v, at, descriptor_role::entry, oci, m.manifests);
+               } else if constexpr (oci) {
+                 read_oci_member(f, v, at, m, has_artifact_type);
+               }
+             });
+    if (!has_manifests) missing(json::path{}.key("manifests"));
   }
 
   /// Builds the model of a document of kind `k` in `out` (rules and problems as the class
@@ -449,15 +336,13 @@ class document_checker {
   void read(json::value root, manifest_kind k, any_manifest& out) {
     auto& v = out.variant();
     switch (k) {
-      case manifest_kind::oci_manifest:
-        read_image_manifest(root, v.emplace<image_manifest>());
-        return;
-      case manifest_kind::oci_index: read_image_index(root, v.emplace<image_index>()); return;
+      case manifest_kind::oci_manifest: read_manifest(root, v.emplace<image_manifest>()); return;
+      case manifest_kind::oci_index: read_index(root, v.emplace<image_index>()); return;
       case manifest_kind::docker_manifest:
-        read_docker_manifest(root, v.emplace<docker_manifest>());
+        read_manifest(root, v.emplace<docker_manifest>());
         return;
       case manifest_kind::docker_manifest_list:
-        read_docker_manifest_list(root, v.emplace<docker_manifest_list>());
+        read_index(root, v.emplace<docker_manifest_list>());
         return;
     }
   }
@@ -562,6 +447,43 @@ class document_checker {
   void missing(const json::path& at) { report(severity::error, errc::manifest_missing_field, at); }
   void wrong_type(const json::path& at, std::string detail) {
     report(severity::error, errc::manifest_wrong_type, at, std::move(detail));
+  }
+
+  /// The members of a document's top level, in document order: schemaVersion and mediaType
+  /// here, the others to `member(field, value, path)`; then finish_top.
+  template <class Model, class Member>
+  void read_top(json::value root, Model& m, manifest_kind kind, Member member) {
+    const json::path top;
+    bool has_schema = false;
+    bool has_media_type = false;
+    for (const json::member mem : root.members()) {
+      const json::path at = top.key(mem.key);
+      const field f = field_of(mem.key);
+      if (f == field::schema_version) {
+        has_schema = true;
+        m.schema_version = read_schema_version(mem.value, at);
+      } else if (f == field::media_type) {
+        has_media_type = read_string(mem.value, at, m.media_type);
+      } else {
+        member(f, mem.value, at);
+      }
+    }
+    finish_top(top, has_schema, has_media_type, kind);
+  }
+
+  /// artifactType, subject and annotations, which OCI manifests and indexes share.
+  template <class Model>
+  void read_oci_member(field f, json::value v, const json::path& at, Model& m,
+                       bool& has_artifact_type) {
+    switch (f) {
+      case field::artifact_type:
+        has_artifact_type = true;
+        read_artifact_type(v, at, m.artifact_type);
+        break;
+      case field::subject: read_subject(v, at, m.subject); break;
+      case field::annotations: read_annotations(v, at, m.annotations); break;
+      default: break;
+    }
   }
 
   void finish_top(const json::path& top, bool has_schema, bool has_media_type, manifest_kind k) {
