@@ -264,6 +264,21 @@ struct document_options {
   output_format format = output_format::text;
 };
 
+// The parse options a verb's document options ask for (every problem reported, none fatal);
+// false after a usage message when --media-type names no manifest kind.
+bool parse_options_of(std::string_view verb, const document_options& opt,
+                      manifest_parse_options& po) {
+  if (opt.media_type_option->count() > 0 &&
+      !expected_kind(verb, opt.media_type, po.expected_media_type)) {
+    return false;
+  }
+  po.max_size = static_cast<std::size_t>(
+      std::min<std::uint64_t>(opt.max_size, std::numeric_limits<std::size_t>::max()));
+  po.strict = opt.strict;
+  po.reject_invalid = false;
+  return true;
+}
+
 struct validate_options : document_options {
   std::vector<std::string> files;
 };
@@ -335,14 +350,7 @@ void validate_text(std::string& out, const std::string& name, const verdict& v) 
 int run_validate(const validate_options& opt) {
   const std::string_view verb = "ocikit manifest validate: ";
   manifest_parse_options po;
-  if (opt.media_type_option->count() > 0 &&
-      !expected_kind(verb, opt.media_type, po.expected_media_type)) {
-    return exit_usage;
-  }
-  po.max_size = static_cast<std::size_t>(
-      std::min<std::uint64_t>(opt.max_size, std::numeric_limits<std::size_t>::max()));
-  po.strict = opt.strict;
-  po.reject_invalid = false;
+  if (!parse_options_of(verb, opt, po)) return exit_usage;
 
   std::uint64_t valid = 0;
   std::uint64_t invalid = 0;
@@ -694,14 +702,7 @@ void inspect_json(std::string& out, const std::string& name, const parsed_manife
 int run_inspect(const inspect_options& opt) {
   const std::string_view verb = "ocikit manifest inspect: ";
   manifest_parse_options po;
-  if (opt.media_type_option->count() > 0 &&
-      !expected_kind(verb, opt.media_type, po.expected_media_type)) {
-    return exit_usage;
-  }
-  po.max_size = static_cast<std::size_t>(
-      std::min<std::uint64_t>(opt.max_size, std::numeric_limits<std::size_t>::max()));
-  po.strict = opt.strict;
-  po.reject_invalid = false;
+  if (!parse_options_of(verb, opt, po)) return exit_usage;
   auto in = load(opt.file, po.max_size);
   if (!in) {
     write_err(std::string(verb) + in.error().message());
