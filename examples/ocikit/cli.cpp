@@ -172,4 +172,33 @@ void progress::update(std::uint64_t done) {
   std::fflush(stderr);
 }
 
+int run_parse_inputs(
+    std::string_view verb, const std::vector<std::string>& args, std::size_t max_line,
+    output_format format,
+    const std::function<bool(std::string& out, std::string_view input, bool too_long)>& check) {
+  constexpr std::size_t block = 1 << 12;
+  std::size_t total = 0;
+  std::size_t invalid = 0;
+  std::string out;
+  out.reserve(block);
+  const bool read_ok = for_each_input(args, max_line, [&](std::string_view input, bool too_long) {
+    ++total;
+    if (!check(out, input, too_long)) ++invalid;
+    if (out.size() >= block) {
+      write_out(out);
+      out.clear();
+    }
+  });
+  write_out(out);
+  if (format == output_format::text) {
+    write_out(std::to_string(total - invalid) + " valid, " + std::to_string(invalid) +
+              " invalid\n");
+  }
+  if (!read_ok) {
+    write_err(std::string(verb) + ": error reading standard input");
+    return exit_usage;
+  }
+  return invalid == 0 ? exit_ok : exit_invalid;
+}
+
 }  // namespace ocikit::cli

@@ -53,6 +53,15 @@ bool for_each_line(std::istream& in, std::size_t max_line,
 bool for_each_input(const std::vector<std::string>& args, std::size_t max_line,
                     const std::function<void(std::string_view input, bool too_long)>& fn);
 
+/// The loop of a verb that parses one input per argument or stdin line: `check(out, input,
+/// too_long)` appends the report of one input to `out` and says whether it was valid. Output
+/// goes out in 4 KiB blocks; text output ends with "N valid, M invalid". Returns the exit status
+/// (a read error of stdin is reported as "<verb>: error reading standard input").
+int run_parse_inputs(
+    std::string_view verb, const std::vector<std::string>& args, std::size_t max_line,
+    output_format format,
+    const std::function<bool(std::string& out, std::string_view input, bool too_long)>& check);
+
 /// What a parse verb reports for a line that for_each_line cut at `max_line` bytes.
 ocikit::error line_too_long(std::size_t max_line);
 

@@ -118,36 +118,18 @@ void parse_text(std::string& out, std::string_view input, const result<platform>
 
 int run_parse(const parse_options& opt) {
   const platform host = host_platform();
-  std::size_t total = 0;
-  std::size_t invalid = 0;
-  std::string out;
-  out.reserve(1 << 12);
-  auto one = [&](std::string_view input, bool too_long) {
-    ++total;
-    const result<platform> r =
-        too_long ? result<platform>(line_too_long(max_line)) : parse_platform(input, host);
-    if (!r) ++invalid;
-    if (opt.format == output_format::json) {
-      parse_json(out, input, r);
-    } else {
-      parse_text(out, input, r);
-    }
-    if (out.size() >= (1 << 12)) {
-      write_out(out);
-      out.clear();
-    }
-  };
-  const bool read_ok = for_each_input(opt.specs, max_line, one);
-  write_out(out);
-  if (opt.format == output_format::text) {
-    write_out(std::to_string(total - invalid) + " valid, " + std::to_string(invalid) +
-              " invalid\n");
-  }
-  if (!read_ok) {
-    write_err("ocikit platform parse: error reading standard input");
-    return exit_usage;
-  }
-  return invalid == 0 ? exit_ok : exit_invalid;
+  return run_parse_inputs("ocikit platform parse", opt.specs, max_line, opt.format,
+                          [&](std::string& out, std::string_view input, bool too_long) {
+                            const result<platform> r =
+                                too_long ? result<platform>(line_too_long(max_line))
+                                         : parse_platform(input, host);
+                            if (opt.format == output_format::json) {
+                              parse_json(out, input, r);
+                            } else {
+                              parse_text(out, input, r);
+                            }
+                            return r.has_value();
+                          });
 }
 
 /// Reads at most `limit + 1` bytes of `name` (`-` is stdin) into `out`: constant memory however

@@ -98,39 +98,20 @@ int run_ref_parse(const ref_parse_options& opt) {
   }
   std::optional<registry_policy> policy;
   if (opt.policy == "azure") policy = registry_policy::azure();
-  std::size_t total = 0;
-  std::size_t invalid = 0;
-  std::string out;
-  out.reserve(1 << 12);
-  auto one = [&](std::string_view input, bool too_long) {
-    ++total;
-    auto r =
-        too_long ? result<reference_view>(line_too_long(max_line)) : parse(input, *mode, *accepted);
-    if (r && policy) {
-      if (auto p = check_policy(*r, *policy); !p) r = p.error();
-    }
-    if (!r) ++invalid;
-    if (opt.format == output_format::json) {
-      format_json(out, input, r);
-    } else {
-      format_text(out, input, r);
-    }
-    if (out.size() >= (1 << 12)) {
-      write_out(out);
-      out.clear();
-    }
-  };
-  const bool read_ok = for_each_input(opt.refs, max_line, one);
-  write_out(out);
-  if (opt.format == output_format::text) {
-    write_out(std::to_string(total - invalid) + " valid, " + std::to_string(invalid) +
-              " invalid\n");
-  }
-  if (!read_ok) {
-    write_err("ocikit ref parse: error reading standard input");
-    return exit_usage;
-  }
-  return invalid == 0 ? exit_ok : exit_invalid;
+  return run_parse_inputs("ocikit ref parse", opt.refs, max_line, opt.format,
+                          [&](std::string& out, std::string_view input, bool too_long) {
+                            auto r = too_long ? result<reference_view>(line_too_long(max_line))
+                                              : parse(input, *mode, *accepted);
+                            if (r && policy) {
+                              if (auto p = check_policy(*r, *policy); !p) r = p.error();
+                            }
+                            if (opt.format == output_format::json) {
+                              format_json(out, input, r);
+                            } else {
+                              format_text(out, input, r);
+                            }
+                            return r.has_value();
+                          });
 }
 
 }  // namespace
