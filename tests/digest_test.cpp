@@ -365,7 +365,7 @@ TEST_CASE("digest values: comparison, hashing, conversions, from_bytes", "[diges
   CHECK(d.view() == *v);
   const ocikit::digest_view converted = d;
   CHECK(converted == *v);
-  CHECK(converted.text().data() == d.str().data());  // the view points into the owner
+  CHECK(converted.text().data() == d.text().data());  // the view points into the owner
   CHECK(std::hash<ocikit::digest>{}(d) == std::hash<std::string_view>{}(text));
 
   const auto other = ocikit::digest::parse("sha512:" + h128);
@@ -392,6 +392,59 @@ TEST_CASE("digest values: comparison, hashing, conversions, from_bytes", "[diges
   CHECK(ocikit::is_valid_digest(made.string()));
   const std::array<unsigned char, 2> short_bytes{0x00, 0xff};
   CHECK(ocikit::digest::from_bytes(digest_algorithm::sha512, short_bytes) == "sha512:00ff");
+}
+
+TEST_CASE("digest storage: inline up to sha512, heap beyond; copies and moves keep the text",
+          "[digest]") {
+  // The three default algorithms fit inline (sha512: 135 bytes, the inline capacity); a
+  // well-formed digest of another algorithm may be longer and is kept on the heap.
+  const std::string sha512 = "sha512:" + h128;
+  REQUIRE(sha512.size() == ocikit::digest::inline_capacity);
+  const std::string long_text = "multihash+base58:" + std::string(200, 'Z');
+  const auto long_view = ocikit::parse_digest_lenient(long_text);
+  REQUIRE(long_view.has_value());
+  for (const std::string& text : {"sha256:" + h64, sha512, long_text}) {
+    INFO(text);
+    const auto view = ocikit::parse_digest_lenient(text);
+    REQUIRE(view.has_value());
+    const ocikit::digest d(*view);
+    CHECK(d == text);
+    CHECK(d.colon() == view->colon());
+    CHECK(d.text().data() != text.data());  // a copy, not a view of the input
+
+    ocikit::digest copy(d);
+    CHECK(copy == text);
+    CHECK(copy.text().data() != d.text().data());
+    ocikit::digest moved(std::move(copy));
+    CHECK(moved == text);
+    CHECK(moved.colon() == d.colon());
+    CHECK(copy.empty());  // NOLINT(bugprone-use-after-move): moved-from digests are empty
+
+    // Assignments between every pair of sizes (inline over heap, heap over inline, ...).
+    for (const std::string& other_text : {"sha256:" + h64, sha512, long_text}) {
+      const auto other_view = ocikit::parse_digest_lenient(other_text);
+      REQUIRE(other_view.has_value());
+      ocikit::digest target(*other_view);
+      target = d;
+      CHECK(target == text);
+      CHECK(target.algorithm() == d.algorithm());
+      ocikit::digest source(*other_view);
+      target = std::move(source);
+      CHECK(target == other_text);
+      CHECK(source.empty());           // NOLINT(bugprone-use-after-move)
+      ocikit::digest& alias = target;  // self-assignment through a reference keeps the text
+      target = alias;
+      CHECK(target == other_text);
+      target = std::move(alias);
+      CHECK(target == other_text);
+    }
+  }
+  ocikit::digest reused(*long_view);
+  reused = ocikit::digest(*ocikit::parse_digest(sha512));  // heap storage dropped for inline
+  CHECK(reused == sha512);
+  reused = ocikit::digest(*long_view);
+  CHECK(reused == long_text);
+  CHECK(ocikit::digest(ocikit::digest_view()).empty());
 }
 
 TEST_CASE("parse_digest_lenient: known algorithms exact, unknown well-formed ones accepted",

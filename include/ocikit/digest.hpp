@@ -24,11 +24,13 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "ocikit/error.hpp"
 #include "ocikit/grammar/chars.hpp"
@@ -325,12 +327,37 @@ inline result<digest_view> parse_digest_lenient(std::string_view s) {
   return detail::make_digest_error(s, c, algorithm_set::all());
 }
 
-/// An owning digest.
+/// An owning digest. The text of every sha256, sha384 and sha512 digest (up to 135 bytes) is
+/// stored inline, so building, copying and moving one never allocates; only longer digests of
+/// other algorithms are kept on the heap.
 class digest : public detail::digest_accessors<digest> {
  public:
-  digest() = default;
+  /// The longest text kept inline: "sha512:" and 128 hex digits.
+  static constexpr std::size_t inline_capacity = 135;
+
+  digest() noexcept = default;
   /// Copies a parsed view.
-  explicit digest(digest_view v) : text_(v.text()), colon_(static_cast<std::uint32_t>(v.colon())) {}
+  explicit digest(digest_view v) {
+    assign(v.text());
+    colon_ = static_cast<std::uint32_t>(v.colon());
+  }
+  digest(const digest& other) : colon_(other.colon_) { assign(other.text()); }
+  digest(digest&& other) noexcept { take(other); }
+  digest& operator=(const digest& other) {
+    if (this != &other) {
+      assign(other.text());
+      colon_ = other.colon_;
+    }
+    return *this;
+  }
+  digest& operator=(digest&& other) noexcept {
+    if (this != &other) {
+      release();
+      take(other);
+    }
+    return *this;
+  }
+  ~digest() { release(); }
 
   /// Parses and validates (same rules as parse_digest).
   static result<digest> parse(std::string_view s,
@@ -344,8 +371,9 @@ class digest : public detail::digest_accessors<digest> {
     constexpr char hex[] = "0123456789abcdef";
     const std::string_view name = to_string(a);
     digest d;
-    d.text_.resize(name.size() + 1 + bytes.size() * 2);
-    char* out = d.text_.data();
+    const std::size_t n = name.size() + 1 + bytes.size() * 2;
+    char* out = d.storage(n);
+    d.size_ = static_cast<std::uint32_t>(n);
     for (char c : name) *out++ = c;
     *out++ = ':';
     std::size_t i = 0;
@@ -374,20 +402,64 @@ class digest : public detail::digest_accessors<digest> {
     return d;
   }
 
-  [[nodiscard]] std::string_view text() const noexcept { return text_; }
+  [[nodiscard]] std::string_view text() const noexcept { return {data(), size_}; }
   [[nodiscard]] std::size_t colon() const noexcept { return colon_; }
-  [[nodiscard]] bool empty() const noexcept { return text_.empty(); }
-  [[nodiscard]] digest_view view() const noexcept { return digest_view::unchecked(text_, colon_); }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] digest_view view() const noexcept { return digest_view::unchecked(text(), colon_); }
   operator digest_view() const noexcept { return view(); }  // NOLINT(google-explicit-constructor)
-  [[nodiscard]] const std::string& str() const noexcept { return text_; }
+  /// The text as a std::string (a copy).
+  [[nodiscard]] std::string str() const { return std::string(text()); }
 
-  friend bool operator==(const digest& a, const digest& b) noexcept { return a.text_ == b.text_; }
-  friend auto operator<=>(const digest& a, const digest& b) noexcept { return a.text_ <=> b.text_; }
-  friend bool operator==(const digest& a, std::string_view b) noexcept { return a.text_ == b; }
+  friend bool operator==(const digest& a, const digest& b) noexcept { return a.text() == b.text(); }
+  friend auto operator<=>(const digest& a, const digest& b) noexcept {
+    return a.text() <=> b.text();
+  }
+  friend bool operator==(const digest& a, std::string_view b) noexcept { return a.text() == b; }
 
  private:
-  std::string text_;
+  [[nodiscard]] const char* data() const noexcept { return heap_ != nullptr ? heap_ : inline_; }
+  // Room for `n` bytes (the old text is dropped).
+  char* storage(std::size_t n) {
+    if (n <= inline_capacity) {
+      release();
+      return inline_;
+    }
+    if (heap_ != nullptr && heap_capacity_ >= n) return heap_;
+    char* fresh = new char[n];
+    release();
+    heap_ = fresh;
+    heap_capacity_ = static_cast<std::uint32_t>(n);
+    return heap_;
+  }
+  void assign(std::string_view s) {
+    char* out = storage(s.size());
+    if (!s.empty()) std::memcpy(out, s.data(), s.size());
+    size_ = static_cast<std::uint32_t>(s.size());
+  }
+  void release() noexcept {
+    delete[] heap_;
+    heap_ = nullptr;
+    heap_capacity_ = 0;
+  }
+  // Takes `other`'s text (this holds none) and leaves `other` empty.
+  void take(digest& other) noexcept {
+    size_ = other.size_;
+    colon_ = other.colon_;
+    if (other.heap_ != nullptr) {
+      heap_ = std::exchange(other.heap_, nullptr);
+      heap_capacity_ = std::exchange(other.heap_capacity_, 0);
+    } else if (size_ != 0) {
+      std::memcpy(inline_, other.inline_, size_);
+    }
+    other.size_ = 0;
+    other.colon_ = 0;
+  }
+
+  std::uint32_t size_ = 0;
   std::uint32_t colon_ = 0;
+  char* heap_ = nullptr;
+  std::uint32_t heap_capacity_ = 0;
+  char inline_[inline_capacity];  // NOLINT(modernize-avoid-c-arrays): bytes [0, size_) are set
 };
 
 }  // namespace ocikit
