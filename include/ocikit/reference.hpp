@@ -507,20 +507,24 @@ inline error normalized_error(std::string_view s, algorithm_set accepted, const 
 /// What parse_normalized_view does not do inline: image IDs, the general path (`answered`
 /// false: names over 63 bytes, IPv6 hosts, or `Masked` false) and errors. Out of line, so that
 /// the common case stays small.
+/// The general path's split and strict-core answer (for inputs the masked path did not answer).
+inline errc normalized_core_general(std::string_view s, algorithm_set accepted, docker_split& d,
+                                    ref_offsets& o) noexcept {
+  d = split_docker_domain(s);
+  o = ref_offsets{};
+  const std::size_t lib = d.add_library ? official_repository_prefix.size() : 0;
+  return d.rewritten ? strict_core<grammar::remote_reference_only, false>(
+                           s.substr(d.remainder), accepted, o, max_path_length - lib)
+                     : strict_core<grammar::reference_only, false>(s, accepted, o);
+}
+
 template <bool Masked>
 OCIKIT_NOINLINE inline result<reference_view> parse_normalized_rest(std::string_view s,
                                                                     algorithm_set accepted,
                                                                     bool answered, docker_split d,
                                                                     ref_offsets o, errc c) {
   if (is_identifier(s)) return error(errc::reference_is_identifier, 0);  // (never answered)
-  if (!answered) {
-    d = split_docker_domain(s);
-    o = ref_offsets{};
-    const std::size_t lib = d.add_library ? official_repository_prefix.size() : 0;
-    c = d.rewritten ? strict_core<grammar::remote_reference_only, false>(
-                          s.substr(d.remainder), accepted, o, max_path_length - lib)
-                    : strict_core<grammar::reference_only, false>(s, accepted, o);
-  }
+  if (!answered) c = normalized_core_general(s, accepted, d, o);
   if (c != errc::ok) return normalized_error(s, accepted, d, c, o);
   return d.rewritten ? normalized_result(d, remainder_of(s, d), o) : view_result(s, o);
 }
@@ -539,6 +543,15 @@ inline result<reference_view> parse_normalized_view(std::string_view s, algorith
     return d.rewritten ? normalized_result(d, remainder_of(s, d), o) : view_result(s, o);
   }
   return parse_normalized_rest<Masked>(s, accepted, answered, d, o, c);
+}
+
+/// == parse_normalized_view(s, accepted).has_value(), without building the result or the error.
+inline bool is_valid_normalized(std::string_view s, algorithm_set accepted) noexcept {
+  docker_split d;
+  ref_offsets o;
+  errc c = errc::ok;
+  if (normalized_core_masked(s, accepted, d, o, c)) return c == errc::ok;
+  return !is_identifier(s) && normalized_core_general(s, accepted, d, o) == errc::ok;
 }
 }  // namespace detail
 
@@ -629,6 +642,7 @@ inline bool is_valid_reference(std::string_view s, parse_mode mode = parse_mode:
     detail::ref_offsets o;
     return detail::strict_core(s, accepted, o) == errc::ok;
   }
+  if (mode == parse_mode::normalized) return detail::is_valid_normalized(s, accepted);
   return parse(s, mode, accepted).has_value();
 }
 
