@@ -445,6 +445,15 @@ TEST_CASE("digest storage: inline up to sha512, heap beyond; copies and moves ke
   reused = ocikit::digest(*long_view);
   CHECK(reused == long_text);
   CHECK(ocikit::digest(ocikit::digest_view()).empty());
+
+  reused.assign(*ocikit::parse_digest(sha512));  // assign(): heap to inline, keeps the colon
+  CHECK(reused == sha512);
+  CHECK(reused.colon() == 6);
+  reused.assign(*long_view);
+  CHECK(reused == long_text);
+  CHECK(reused.algorithm() == "multihash+base58");
+  reused.assign(ocikit::digest_view());
+  CHECK(reused.empty());
 }
 
 TEST_CASE("parse_digest_lenient: known algorithms exact, unknown well-formed ones accepted",

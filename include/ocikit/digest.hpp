@@ -402,6 +402,13 @@ class digest : public detail::digest_accessors<digest> {
     return d;
   }
 
+  /// Replaces the text with a copy of `v` (reusing this digest's storage).
+  /// Example: `d.assign(*ocikit::parse_digest(text));`
+  void assign(digest_view v) {
+    assign(v.text());
+    colon_ = static_cast<std::uint32_t>(v.colon());
+  }
+
   [[nodiscard]] std::string_view text() const noexcept { return {data(), size_}; }
   [[nodiscard]] std::size_t colon() const noexcept { return colon_; }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }

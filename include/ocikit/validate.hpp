@@ -559,7 +559,7 @@ class document_checker {
     }
     const std::string_view s = v.get_string();
     if (is_plain_sha256(s)) {  // the common case, without the general checks
-      d.digest = ocikit::digest(digest_view::unchecked(s, 6));
+      d.digest.assign(digest_view::unchecked(s, 6));
       if (rules_ && !opt_.accepted_algorithms.contains(digest_algorithm::sha256)) {
         report(severity::error, errc::manifest_digest_not_accepted, at, "sha256");
         return false;
@@ -571,7 +571,7 @@ class document_checker {
       report(severity::error, code, at, quote_text(s) + ": " + parsed.error().message());
       return false;
     }
-    d.digest = ocikit::digest(*parsed);
+    d.digest.assign(*parsed);
     if (!rules_) return true;
     if (const auto alg = parsed->known_algorithm()) {
       if (!opt_.accepted_algorithms.contains(*alg)) {
