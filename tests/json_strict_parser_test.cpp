@@ -487,6 +487,11 @@ TEST_CASE("strict parser: the fast path agrees with Boost.JSON on layouts and ne
     all.push_back("[1" + pad + "," + pad + "2" + pad + "]");
     all.push_back("[1," + pad + "\t" + pad + "2]");
     all.push_back(pad + "[]" + pad);
+    // Runs that mix all four whitespace bytes, across and inside the 16-byte steps.
+    std::string mixed;
+    for (std::size_t i = 0; i < n; ++i) mixed += " \t\r\n"[i % 4];
+    all.push_back("{" + mixed + "\"a\"" + mixed + ":" + mixed + "[" + mixed + "1" + mixed + "," +
+                  mixed + "true" + mixed + "]" + mixed + "}" + mixed);
   }
   // Nesting around the fast path's stack of open containers.
   for (int depth : {14, 15, 16, 17, 20, 40}) {
