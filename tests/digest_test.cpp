@@ -454,6 +454,20 @@ TEST_CASE("digest storage: inline up to sha512, heap beyond; copies and moves ke
   CHECK(reused.algorithm() == "multihash+base58");
   reused.assign(ocikit::digest_view());
   CHECK(reused.empty());
+
+  // assign() from a view of the digest's own text, inline and on the heap, whole or in part
+  // (overlapping, and heap text moving inline). The colon passed is not checked by assign().
+  for (const std::string& text : {sha512, long_text}) {
+    for (const std::size_t from : {std::size_t{0}, std::size_t{3}, text.size() - 100}) {
+      INFO(text << " from " << from);
+      ocikit::digest self(*ocikit::parse_digest_lenient(text));
+      const std::string_view part = self.text().substr(from);
+      const std::string want(part);
+      self.assign(ocikit::digest_view::unchecked(part, 1));
+      CHECK(self.text() == want);
+      CHECK(self.colon() == 1);
+    }
+  }
 }
 
 TEST_CASE("parse_digest_lenient: known algorithms exact, unknown well-formed ones accepted",

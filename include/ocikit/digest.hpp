@@ -438,9 +438,21 @@ class digest : public detail::digest_accessors<digest> {
     heap_capacity_ = static_cast<std::uint32_t>(n);
     return heap_;
   }
+  // `s` may view this digest's own text (assign(d.view())): it is copied before any storage it
+  // could live in is freed, and with memmove where the two may overlap.
   void assign(std::string_view s) {
-    char* out = storage(s.size());
-    if (!s.empty()) std::memcpy(out, s.data(), s.size());
+    if (s.size() <= inline_capacity) {
+      if (!s.empty()) std::memmove(inline_, s.data(), s.size());
+      release();
+    } else if (heap_ != nullptr && heap_capacity_ >= s.size()) {
+      std::memmove(heap_, s.data(), s.size());
+    } else {
+      char* fresh = new char[s.size()];
+      std::memcpy(fresh, s.data(), s.size());
+      release();
+      heap_ = fresh;
+      heap_capacity_ = static_cast<std::uint32_t>(s.size());
+    }
     size_ = static_cast<std::uint32_t>(s.size());
   }
   void release() noexcept {
