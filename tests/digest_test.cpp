@@ -392,6 +392,10 @@ TEST_CASE("digest values: comparison, hashing, conversions, from_bytes", "[diges
   CHECK(ocikit::is_valid_digest(made.string()));
   const std::array<unsigned char, 2> short_bytes{0x00, 0xff};
   CHECK(ocikit::digest::from_bytes(digest_algorithm::sha512, short_bytes) == "sha512:00ff");
+  const std::array<unsigned char, 80> long_bytes{};  // a text longer than the inline capacity
+  const auto long_made = ocikit::digest::from_bytes(digest_algorithm::sha512, long_bytes);
+  CHECK(long_made == "sha512:" + std::string(160, '0'));
+  CHECK(ocikit::digest(long_made) == long_made);
 }
 
 TEST_CASE("digest storage: inline up to sha512, heap beyond; copies and moves keep the text",

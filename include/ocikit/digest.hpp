@@ -372,7 +372,7 @@ class digest : public detail::digest_accessors<digest> {
     const std::string_view name = to_string(a);
     digest d;
     const std::size_t n = name.size() + 1 + bytes.size() * 2;
-    char* out = d.storage(n);
+    char* out = d.fresh_storage(n);
     d.size_ = static_cast<std::uint32_t>(n);
     for (char c : name) *out++ = c;
     *out++ = ':';
@@ -425,16 +425,10 @@ class digest : public detail::digest_accessors<digest> {
 
  private:
   [[nodiscard]] const char* data() const noexcept { return heap_ != nullptr ? heap_ : inline_; }
-  // Room for `n` bytes (the old text is dropped).
-  char* storage(std::size_t n) {
-    if (n <= inline_capacity) {
-      release();
-      return inline_;
-    }
-    if (heap_ != nullptr && heap_capacity_ >= n) return heap_;
-    char* fresh = new char[n];
-    release();
-    heap_ = fresh;
+  // Room for `n` bytes in a digest that holds no text yet (from_bytes).
+  char* fresh_storage(std::size_t n) {
+    if (n <= inline_capacity) return inline_;
+    heap_ = new char[n];
     heap_capacity_ = static_cast<std::uint32_t>(n);
     return heap_;
   }
