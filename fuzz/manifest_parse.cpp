@@ -10,6 +10,8 @@
 //     kind detection found that kind, and otherwise fail with the same error or a mismatch;
 //   - every error has a code, a printable id and a non-empty message; every problem's pointer
 //     is "" or starts with '/';
+//   - the direct path (ocikit/detail/direct_manifest.hpp) and the general path give the same
+//     result, reporting or rejecting;
 //   - parse_descriptor never crashes and its errors are well-formed.
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +35,19 @@ void check_error(const ocikit::error& e) {
   check(e.pointer().empty() || e.pointer().front() == '/');
 }
 
+// Two results of the same document are the same: model, kind, problems, digest and bytes, or
+// the same error.
+void check_same(const ocikit::result<ocikit::parsed_manifest>& a,
+                const ocikit::result<ocikit::parsed_manifest>& b) {
+  check(a.has_value() == b.has_value());
+  if (!a) {
+    check(a.error() == b.error());
+    return;
+  }
+  check(a->kind == b->kind && a->manifest == b->manifest && a->problems == b->problems);
+  check(a->digest == b->digest && a->size == b->size && a->bytes == b->bytes);
+}
+
 constexpr ocikit::manifest_kind kinds[] = {
     ocikit::manifest_kind::oci_manifest, ocikit::manifest_kind::oci_index,
     ocikit::manifest_kind::docker_manifest, ocikit::manifest_kind::docker_manifest_list};
@@ -45,6 +60,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   report.reject_invalid = false;
   const auto parsed = ocikit::parse_manifest(bytes, report);
   const auto strict = ocikit::parse_manifest(bytes);
+  using ocikit::detail::manifest_path;
+  check_same(parsed, ocikit::detail::parse_manifest_by(manifest_path::general, bytes, report));
+  check_same(strict, ocikit::detail::parse_manifest_by(manifest_path::general, bytes, {}));
 
   if (!parsed) {
     check_error(parsed.error());

@@ -25,6 +25,9 @@
 //   5. the model, and the rules of ocikit/validate.hpp (unless `validate` is false: then only
 //      what building the model needs — JSON types, required members, digest grammar, integer
 //      ranges — is checked).
+// Steps 3-5 have a direct path (ocikit/detail/direct_manifest.hpp) for the common image manifest
+// with no problem at all; it hands every other document to the general path, so the results
+// are the same either way.
 // Steps 1-4 fail the parse. Problems of step 5 are kept in `parsed.problems`; with
 // `reject_invalid` (the default) a document with any error-severity problem fails the parse with
 // the first of them, so a value always means "valid". Set `reject_invalid = false` to get the
@@ -40,6 +43,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -49,6 +53,7 @@
 
 #include "ocikit/any_manifest.hpp"
 #include "ocikit/descriptor.hpp"
+#include "ocikit/detail/direct_manifest.hpp"
 #include "ocikit/digest.hpp"
 #include "ocikit/error.hpp"
 #include "ocikit/hash.hpp"
@@ -251,46 +256,72 @@ inline json::strict_options strict_options_of(const manifest_parse_options& o) n
 
 }  // namespace detail
 
-/// Parses a manifest or an index from its exact bytes (see the steps at the top of this file).
-/// Example: `auto m = ocikit::parse_manifest(body, {.expected_media_type = content_type});`
-inline result<parsed_manifest> parse_manifest(std::string_view bytes,
-                                              const manifest_parse_options& options = {}) {
-  if (bytes.size() > options.max_size) return detail::too_large(bytes.size(), options.max_size);
-  auto digest = detail::document_digest(options.hash_algorithm, bytes);
+namespace detail {
+
+/// Which way parse_manifest reads a document: `any` takes the direct path
+/// (ocikit/detail/direct_manifest.hpp) when it applies and the general one otherwise; `general`
+/// always takes the general one (for the tests and the fuzz target that compare the two).
+enum class manifest_path : std::uint8_t { any, general };
+
+/// True when the direct path may read a document of `size` bytes under `options`: the strict
+/// layer would not refuse it for its size (it caps documents at 2^32-1 bytes) or its nesting.
+inline bool direct_path_applies(std::size_t size, const manifest_parse_options& options) noexcept {
+  return size <= std::numeric_limits<std::uint32_t>::max() &&
+         options.max_depth >= direct_manifest::min_depth;
+}
+
+/// parse_manifest by way of `path`.
+inline result<parsed_manifest> parse_manifest_by(manifest_path path, std::string_view bytes,
+                                                 const manifest_parse_options& options) {
+  if (bytes.size() > options.max_size) return too_large(bytes.size(), options.max_size);
+  auto digest = document_digest(options.hash_algorithm, bytes);
   if (!digest) return digest.error();
-  // The tape's storage is reused by the calls of a thread (a large one is released after use).
-  thread_local json::document doc;
-  const detail::release_if_large release(doc);
-  if (auto r = json::parse_strict_into(doc, bytes, detail::strict_options_of(options)); !r) {
-    return std::move(r).error();
-  }
-  const json::value root = doc.root();
-  if (!root.is_object()) return detail::document_error(errc::manifest_not_object, "");
-  auto kind = detail::detect_kind(root);
-  if (!kind) return std::move(kind).error();
-  if (auto ok = detail::check_expected(root, *kind, options.expected_media_type); !ok) {
-    return std::move(ok).error();
-  }
   // The value is built in place in the result (one return of `r`): no moves of the model.
   result<parsed_manifest> r(boost::system::in_place_value);
   parsed_manifest& out = *r;
-  out.kind = *kind;
   out.digest = std::move(*digest);
   out.size = static_cast<std::int64_t>(bytes.size());
   const validate_options vopt = options.validation();
-  detail::document_checker checker(vopt, options.validate, out.problems);
-  checker.read(root, *kind, out.manifest);
-  if (options.reject_invalid) {
-    for (problem& p : out.problems) {
-      if (p.severity == severity::error) {
-        error first = std::move(p.error);
-        r = std::move(first);
-        return r;
+  const bool direct = path == manifest_path::any && direct_path_applies(bytes.size(), options) &&
+                      direct_manifest(bytes, vopt).read(options.expected_media_type, out);
+  if (!direct) {
+    // The tape's storage is reused by the calls of a thread (a large one is released after use).
+    thread_local json::document doc;
+    const release_if_large release(doc);
+    if (auto ok = json::parse_strict_into(doc, bytes, strict_options_of(options)); !ok) {
+      return std::move(ok).error();
+    }
+    const json::value root = doc.root();
+    if (!root.is_object()) return document_error(errc::manifest_not_object, "");
+    auto kind = detect_kind(root);
+    if (!kind) return std::move(kind).error();
+    if (auto ok = check_expected(root, *kind, options.expected_media_type); !ok) {
+      return std::move(ok).error();
+    }
+    out.kind = *kind;
+    document_checker checker(vopt, options.validate, out.problems);
+    checker.read(root, *kind, out.manifest);
+    if (options.reject_invalid) {
+      for (problem& p : out.problems) {
+        if (p.severity == severity::error) {
+          error first = std::move(p.error);
+          r = std::move(first);
+          return r;
+        }
       }
     }
   }
   out.bytes = std::string(bytes);  // built at its size (assign() grows a string)
   return r;
+}
+
+}  // namespace detail
+
+/// Parses a manifest or an index from its exact bytes (see the steps at the top of this file).
+/// Example: `auto m = ocikit::parse_manifest(body, {.expected_media_type = content_type});`
+inline result<parsed_manifest> parse_manifest(std::string_view bytes,
+                                              const manifest_parse_options& options = {}) {
+  return detail::parse_manifest_by(detail::manifest_path::any, bytes, options);
 }
 
 /// parse_manifest over raw bytes.
