@@ -1,10 +1,13 @@
 #include "ocikit/detail/direct_manifest.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -103,7 +106,114 @@ std::string with(std::string_view from, std::string_view to) {
   return s;
 }
 
+// Random image manifests within what the direct path takes: members in any order, any JSON
+// whitespace, one to six layers, annotations with UTF-8 text, optional subject and artifactType
+// (OCI) or a Docker manifest. `rng` decides everything, so a failure is reproducible.
+class manifest_generator {
+ public:
+  explicit manifest_generator(std::uint32_t seed) : rng_(seed) {}
+
+  std::string next() {
+    docker_ = pick(4) == 0;
+    std::vector<std::string> members = {
+        member("schemaVersion", "2"),
+        member("mediaType", quoted(docker_ ? "application/vnd.docker.distribution.manifest.v2+json"
+                                           : "application/vnd.oci.image.manifest.v1+json")),
+        member("config", descriptor(false)),
+        member("layers", layers()),
+    };
+    if (!docker_) {
+      if (pick(2) == 0) members.push_back(member("annotations", annotations()));
+      if (pick(3) == 0) members.push_back(member("subject", descriptor(false)));
+      if (pick(3) == 0) members.push_back(member("artifactType", quoted("application/x.a+json")));
+    }
+    return blank() + object(members) + blank();
+  }
+
+ private:
+  std::size_t pick(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+  }
+
+  std::string blank() {
+    static const char* const blanks[] = {"", "", " ", "\n", "\n  ", "\t", "\r\n    ", "  \n\t "};
+    return blanks[pick(std::size(blanks))];
+  }
+  static std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+  std::string member(std::string_view name, const std::string& value) {
+    return quoted(name) + blank() + ":" + blank() + value;
+  }
+  std::string object(std::vector<std::string> members) {
+    std::shuffle(members.begin(), members.end(), rng_);
+    std::string out = "{" + blank();
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      out += (i == 0 ? "" : "," + blank()) + members[i] + blank();
+    }
+    return out + "}";
+  }
+  std::string digest() {
+    static const char hex[] = "0123456789abcdef";
+    std::string out = "sha256:";
+    for (int i = 0; i < 64; ++i) out += hex[pick(16)];
+    return quoted(out);
+  }
+  std::string descriptor(bool layer) {
+    static const char* const configs[] = {"application/vnd.oci.image.config.v1+json",
+                                          "application/vnd.docker.container.image.v1+json",
+                                          "application/x.custom+json"};
+    static const char* const layer_types[] = {"application/vnd.oci.image.layer.v1.tar+gzip",
+                                              "application/vnd.oci.image.layer.v1.tar+zstd",
+                                              "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                                              "text/plain"};
+    std::vector<std::string> members = {
+        member("mediaType",
+               quoted(layer ? layer_types[pick(std::size(layer_types))] : configs[pick(3)])),
+        member("digest", digest()),
+        member("size", std::to_string(pick(3) == 0 ? pick(10) : pick(1u << 30) * 1000003u)),
+    };
+    if (pick(3) == 0) members.push_back(member("annotations", annotations()));
+    return object(members);
+  }
+  std::string layers() {
+    std::string out = "[" + blank();
+    const std::size_t n = 1 + pick(6);
+    for (std::size_t i = 0; i < n; ++i) out += (i == 0 ? "" : "," + blank()) + descriptor(true);
+    return out + blank() + "]";
+  }
+  std::string annotations() {
+    static const char* const texts[] = {"org.opencontainers.image.title",
+                                        "a",
+                                        "",
+                                        "caf\xc3\xa9",
+                                        "\xe2\x82\xac \xf0\x9f\x90\xb3",
+                                        "2026-11-28T00:00:00Z",
+                                        "x.y/z w"};
+    std::vector<std::string> members;
+    const std::size_t n = pick(4);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string name = texts[pick(std::size(texts))] + std::to_string(i);
+      members.push_back(member(name, quoted(texts[pick(std::size(texts))])));
+    }
+    return object(members);
+  }
+
+  std::mt19937 rng_;
+  bool docker_ = false;
+};
+
 }  // namespace
+
+TEST_CASE("the direct path takes random manifests of its kind, with the general path's result") {
+  manifest_generator gen(20261128);
+  const std::vector<manifest_parse_options> options = option_sets();
+  for (int i = 0; i < 2000; ++i) {
+    const std::string doc = gen.next();
+    INFO(doc);
+    REQUIRE(direct(doc));
+    check_same(doc);
+    check_same(doc, options[static_cast<std::size_t>(i) % options.size()]);
+  }
+}
 
 TEST_CASE("the direct path reads the benchmark manifests, with the general path's result") {
   for (const char* name :
