@@ -270,15 +270,13 @@ inline bool direct_path_applies(std::size_t size, const manifest_parse_options& 
          options.max_depth >= direct_manifest::min_depth;
 }
 
-/// parse_manifest by way of `path`.
-inline result<parsed_manifest> parse_manifest_by(manifest_path path, std::string_view bytes,
-                                                 const manifest_parse_options& options) {
+/// Reads a document into `out`, a default-constructed parsed_manifest, by way of `path` (the
+/// steps at the top of this file); the first failure, if any (then `out` is not to be used).
+inline result<void> read_manifest(manifest_path path, std::string_view bytes,
+                                  const manifest_parse_options& options, parsed_manifest& out) {
   if (bytes.size() > options.max_size) return too_large(bytes.size(), options.max_size);
   auto digest = document_digest(options.hash_algorithm, bytes);
   if (!digest) return digest.error();
-  // The value is built in place in the result (one return of `r`): no moves of the model.
-  result<parsed_manifest> r(boost::system::in_place_value);
-  parsed_manifest& out = *r;
   out.digest = std::move(*digest);
   out.size = static_cast<std::int64_t>(bytes.size());
   const validate_options vopt = options.validation();
@@ -303,15 +301,21 @@ inline result<parsed_manifest> parse_manifest_by(manifest_path path, std::string
     checker.read(root, *kind, out.manifest);
     if (options.reject_invalid) {
       for (problem& p : out.problems) {
-        if (p.severity == severity::error) {
-          error first = std::move(p.error);
-          r = std::move(first);
-          return r;
-        }
+        if (p.severity == severity::error) return std::move(p.error);
       }
     }
   }
   out.bytes = std::string(bytes);  // built at its size (assign() grows a string)
+  return {};
+}
+
+/// parse_manifest by way of `path`.
+inline result<parsed_manifest> parse_manifest_by(manifest_path path, std::string_view bytes,
+                                                 const manifest_parse_options& options) {
+  // The value is built in place in the result, and every return is `r`: no move of the model
+  // (a return of anything else, even before `r` is declared, makes g++ and clang move it).
+  result<parsed_manifest> r(boost::system::in_place_value);
+  if (auto ok = read_manifest(path, bytes, options, *r); !ok) r = std::move(ok).error();
   return r;
 }
 

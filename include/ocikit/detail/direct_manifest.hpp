@@ -30,6 +30,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "ocikit/any_manifest.hpp"
@@ -57,11 +58,13 @@ class direct_manifest {
   direct_manifest(std::string_view bytes, const validate_options& options) noexcept
       : begin_(bytes.data()), end_(bytes.data() + bytes.size()), p_(begin_), opt_(options) {}
 
-  /// Reads the document into `out.kind` and `out.manifest`. True when the document is one the
-  /// direct path takes (see the top of this file); false otherwise, and `out.manifest` is then
-  /// to be rebuilt by the general path.
+  /// Reads the document into `out.kind` and `out.manifest`, where `out` is as default-constructed
+  /// (its model, an empty image manifest, is filled in place). True when the document is one
+  /// the direct path takes (see the top of this file); false otherwise, and `out.manifest` is
+  /// then to be rebuilt by the general path.
   bool read(std::string_view expected_media_type, parsed_manifest& out) {
-    auto& m = out.manifest.variant().emplace<image_manifest>();
+    auto& v = out.manifest.variant();
+    auto& m = v.index() == 0 ? std::get<image_manifest>(v) : v.emplace<image_manifest>();
     std::string_view media_type;
     std::uint32_t seen = 0;
     p_ = json::detail::skip_whitespace(p_, end_);
