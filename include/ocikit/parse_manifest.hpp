@@ -254,10 +254,6 @@ inline json::strict_options strict_options_of(const manifest_parse_options& o) n
   return so;
 }
 
-}  // namespace detail
-
-namespace detail {
-
 /// Which way parse_manifest reads a document: `any` takes the direct path
 /// (ocikit/detail/direct_manifest.hpp) when it applies and the general one otherwise; `general`
 /// always takes the general one (for the tests and the fuzz target that compare the two).

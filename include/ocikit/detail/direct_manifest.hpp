@@ -63,8 +63,9 @@ class direct_manifest {
   /// the direct path takes (see the top of this file); false otherwise, and `out.manifest` is
   /// then to be rebuilt by the general path.
   bool read(std::string_view expected_media_type, parsed_manifest& out) {
-    auto& v = out.manifest.variant();
-    auto& m = v.index() == 0 ? std::get<image_manifest>(v) : v.emplace<image_manifest>();
+    auto& model = out.manifest.variant();
+    auto& m =
+        model.index() == 0 ? std::get<image_manifest>(model) : model.emplace<image_manifest>();
     std::string_view media_type;
     std::uint32_t seen = 0;
     p_ = json::detail::skip_whitespace(p_, end_);
@@ -111,7 +112,7 @@ class direct_manifest {
       d.media_type = std::move(m.media_type);
       d.config = std::move(m.config);
       d.layers = std::move(m.layers);
-      out.manifest.variant().emplace<docker_manifest>(std::move(d));
+      model.emplace<docker_manifest>(std::move(d));
     }
     return true;
   }
