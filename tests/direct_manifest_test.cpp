@@ -33,9 +33,7 @@ std::string read_file(const std::filesystem::path& p) {
 // True when the direct path reads `bytes` under `options`.
 bool direct(std::string_view bytes, const manifest_parse_options& options = {}) {
   ocikit::parsed_manifest out;
-  const ocikit::validate_options v = options.validation();
-  return ocikit::detail::direct_path_applies(bytes.size(), options) &&
-         ocikit::detail::direct_manifest(bytes, v).read(options.expected_media_type, out);
+  return ocikit::detail::read_direct(bytes, options, out);
 }
 
 // Both paths give the same result for `bytes` under `options`.

@@ -266,6 +266,14 @@ inline bool direct_path_applies(std::size_t size, const manifest_parse_options& 
          options.max_depth >= direct_manifest::min_depth;
 }
 
+/// True when the direct path applies and reads the document into `out`, a default-constructed
+/// parsed_manifest (its kind and model); false when the document is for the general path.
+inline bool read_direct(std::string_view bytes, const manifest_parse_options& options,
+                        parsed_manifest& out) {
+  return direct_path_applies(bytes.size(), options) &&
+         direct_manifest(bytes, options.validation()).read(options.expected_media_type, out);
+}
+
 /// Reads a document into `out`, a default-constructed parsed_manifest, by way of `path` (the
 /// steps at the top of this file); the first failure, if any (then `out` is not to be used).
 inline result<void> read_manifest(manifest_path path, std::string_view bytes,
@@ -275,10 +283,8 @@ inline result<void> read_manifest(manifest_path path, std::string_view bytes,
   if (!digest) return digest.error();
   out.digest = std::move(*digest);
   out.size = static_cast<std::int64_t>(bytes.size());
-  const validate_options vopt = options.validation();
-  const bool direct = path == manifest_path::any && direct_path_applies(bytes.size(), options) &&
-                      direct_manifest(bytes, vopt).read(options.expected_media_type, out);
-  if (!direct) {
+  if (path == manifest_path::general || !read_direct(bytes, options, out)) {
+    const validate_options vopt = options.validation();
     // The tape's storage is reused by the calls of a thread (a large one is released after use).
     thread_local json::document doc;
     const release_if_large release(doc);

@@ -171,25 +171,32 @@ class direct_manifest {
     return true;
   }
 
-  // An object at p_ whose members are all known fields, each at most once: `value(field)` reads
-  // each value (p_ at its first byte). `seen` collects the fields.
-  template <class Value>
-  bool members(std::uint32_t& seen, Value value) {
+  // An object at p_: `member(name)` reads the value of each member (p_ at its first byte).
+  template <class Member>
+  bool object(Member member) {
     if (!take('{')) return false;
     if (take('}')) return true;
     for (;;) {
       std::string_view name;
       if (!text(name)) return false;
       skip_whitespace();
-      if (!colon()) return false;
-      const field f = field_of(name);
-      if (f == field::unknown || (seen & field_bit(f)) != 0) return false;
-      seen |= field_bit(f);
-      if (!value(f)) return false;
+      if (!colon() || !member(name)) return false;
       skip_whitespace();
       if (take(',')) continue;
       return take('}');
     }
+  }
+
+  // An object at p_ whose members are all known fields, each at most once: `value(field)` reads
+  // each value. `seen` collects the fields.
+  template <class Value>
+  bool members(std::uint32_t& seen, Value value) {
+    return object([&](std::string_view name) {
+      const field f = field_of(name);
+      if (f == field::unknown || (seen & field_bit(f)) != 0) return false;
+      seen |= field_bit(f);
+      return value(f);
+    });
   }
 
   bool read_descriptor(descriptor& d, bool layer) {
@@ -241,28 +248,20 @@ class direct_manifest {
   }
 
   bool read_annotations(annotation_map& out) {
-    if (!take('{')) return false;
-    if (take('}')) return true;
-    for (;;) {
-      std::string_view name;
+    return object([&](std::string_view name) {
       std::string_view value;
-      if (!text(name)) return false;
-      skip_whitespace();
-      if (!colon() || !text(value)) return false;
+      if (!text(value)) return false;
       const std::size_t before = out.size();
       // Names are often sorted: the hint makes that case O(1). A name seen before adds nothing.
       out.emplace_hint(out.end(), name, value);
-      if (out.size() == before) return false;
-      skip_whitespace();
-      if (take(',')) continue;
-      return take('}');
-    }
+      return out.size() != before;
+    });
   }
 
   const char* begin_;
   const char* end_;
   const char* p_;
-  const validate_options& opt_;
+  validate_options opt_;  // small: kept by value
 };
 
 }  // namespace ocikit::detail
