@@ -224,6 +224,23 @@ TEST_CASE("parse_manifest: Docker manifest and manifest list models", "[manifest
   CHECK(dl->manifests[0].platform->variant == "v7");
 }
 
+TEST_CASE("parsed_manifest: equal when every part is", "[manifest]") {
+  const auto a = parse(oci_manifest_text);
+  const auto b = parse(oci_manifest_text);
+  REQUIRE((a && b));
+  CHECK(*a == *b);
+  ocikit::parsed_manifest c = *a;
+  c.bytes += ' ';
+  CHECK_FALSE(c == *a);
+  c = *a;
+  c.problems.push_back({ocikit::severity::warning, ocikit::error(errc::manifest_url_scheme, 0)});
+  CHECK_FALSE(c == *a);
+  const auto d = parse(oci_manifest_text, {.hash_algorithm = ocikit::digest_algorithm::sha512});
+  REQUIRE(d.has_value());
+  CHECK(d->manifest == a->manifest);
+  CHECK_FALSE(*d == *a);  // the digests differ
+}
+
 TEST_CASE("any_manifest: accessors common to the kinds", "[manifest]") {
   const auto m = parse(oci_manifest_text);
   const auto i = parse(oci_index_text);

@@ -125,6 +125,9 @@ struct parsed_manifest {
   /// True when no problem is an error (warnings allowed).
   [[nodiscard]] bool valid() const noexcept { return !has_errors(problems); }
 
+  /// Same kind, model, digest, size, bytes and problems.
+  friend bool operator==(const parsed_manifest&, const parsed_manifest&) = default;
+
   /// A descriptor of this document: the kind's media type, its digest and size (what an index
   /// entry or a `subject` would say about it).
   [[nodiscard]] descriptor to_descriptor() const {
