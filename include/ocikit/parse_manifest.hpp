@@ -274,6 +274,36 @@ inline bool read_direct(std::string_view bytes, const manifest_parse_options& op
          direct_manifest(bytes, options.validation()).read(options.expected_media_type, out);
 }
 
+/// The general path into `out` (kind and model, problems): the strict tape, kind detection and
+/// the checker. The first failure, if any; with `reject_invalid`, the first error-severity
+/// problem too.
+inline result<void> read_general(std::string_view bytes, const manifest_parse_options& options,
+                                 parsed_manifest& out) {
+  // The tape's storage is reused by the calls of a thread (a large one is released after use).
+  thread_local json::document doc;
+  const release_if_large release(doc);
+  if (auto ok = json::parse_strict_into(doc, bytes, strict_options_of(options)); !ok) {
+    return std::move(ok).error();
+  }
+  const json::value root = doc.root();
+  if (!root.is_object()) return document_error(errc::manifest_not_object, "");
+  auto kind = detect_kind(root);
+  if (!kind) return std::move(kind).error();
+  if (auto ok = check_expected(root, *kind, options.expected_media_type); !ok) {
+    return std::move(ok).error();
+  }
+  out.kind = *kind;
+  const validate_options vopt = options.validation();
+  document_checker checker(vopt, options.validate, out.problems);
+  checker.read(root, *kind, out.manifest);
+  if (options.reject_invalid) {
+    for (problem& p : out.problems) {
+      if (p.severity == severity::error) return std::move(p.error);
+    }
+  }
+  return {};
+}
+
 /// Reads a document into `out`, a default-constructed parsed_manifest, by way of `path` (the
 /// steps at the top of this file); the first failure, if any (then `out` is not to be used).
 inline result<void> read_manifest(manifest_path path, std::string_view bytes,
@@ -284,28 +314,7 @@ inline result<void> read_manifest(manifest_path path, std::string_view bytes,
   out.digest = std::move(*digest);
   out.size = static_cast<std::int64_t>(bytes.size());
   if (path == manifest_path::general || !read_direct(bytes, options, out)) {
-    const validate_options vopt = options.validation();
-    // The tape's storage is reused by the calls of a thread (a large one is released after use).
-    thread_local json::document doc;
-    const release_if_large release(doc);
-    if (auto ok = json::parse_strict_into(doc, bytes, strict_options_of(options)); !ok) {
-      return std::move(ok).error();
-    }
-    const json::value root = doc.root();
-    if (!root.is_object()) return document_error(errc::manifest_not_object, "");
-    auto kind = detect_kind(root);
-    if (!kind) return std::move(kind).error();
-    if (auto ok = check_expected(root, *kind, options.expected_media_type); !ok) {
-      return std::move(ok).error();
-    }
-    out.kind = *kind;
-    document_checker checker(vopt, options.validate, out.problems);
-    checker.read(root, *kind, out.manifest);
-    if (options.reject_invalid) {
-      for (problem& p : out.problems) {
-        if (p.severity == severity::error) return std::move(p.error);
-      }
-    }
+    if (auto ok = read_general(bytes, options, out); !ok) return ok;
   }
   out.bytes = std::string(bytes);  // built at its size (assign() grows a string)
   return {};

@@ -130,12 +130,10 @@ class direct_manifest {
     return true;
   }
 
-  // The ':' after a member name, then whitespace (usually one space: no call for it).
+  // The ':' after a member name, then whitespace.
   OCIKIT_ALWAYS_INLINE bool colon() noexcept {
     if (p_ == end_ || *p_ != ':') return false;
-    ++p_;
-    if (p_ != end_ && *p_ == ' ') ++p_;
-    skip_whitespace();
+    p_ = json::detail::skip_whitespace_after_colon(p_ + 1, end_);
     return true;
   }
 

@@ -99,6 +99,13 @@ OCIKIT_ALWAYS_INLINE const char* skip_whitespace(const char* p, const char* end)
   return skip_whitespace_run(p, end);
 }
 
+// The whitespace after a member name's ':' (usually one space: no call for that).
+OCIKIT_ALWAYS_INLINE const char* skip_whitespace_after_colon(const char* p,
+                                                             const char* end) noexcept {
+  if (p != end && *p == ' ') ++p;
+  return skip_whitespace(p, end);
+}
+
 // The first byte at or after `p` that may end a plain string run: '"', '\\', a control
 // character or a non-ASCII byte (or `end`).
 inline const char* find_special(const char* p, const char* end) noexcept {

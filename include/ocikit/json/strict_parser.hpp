@@ -700,9 +700,7 @@ class fast_tape {
     push(names[f.n], size, value_kind::string);
     p = skip_whitespace(p + 1, end);
     if (p == end || *p != ':') return false;
-    ++p;
-    if (p != end && *p == ' ') ++p;  // the usual single space
-    p = skip_whitespace(p, end);
+    p = skip_whitespace_after_colon(p + 1, end);
     goto value;
   }
 
