@@ -574,7 +574,7 @@ void entries_text(std::string& out, const any_manifest& m) {
   std::size_t platform_width = 1;
   std::size_t type_width = 1;
   for (const descriptor& d : entries) {
-    platforms.push_back(d.platform ? format(*d.platform) : std::string("-"));
+    platforms.push_back(d.platform ? format_platform(*d.platform) : std::string("-"));
     platform_width = std::max(platform_width, platforms.back().size());
     type_width = std::max(type_width, d.media_type.size());
   }
@@ -678,7 +678,7 @@ void inspect_json(std::string& out, const std::string& name, const parsed_manife
     if (i != 0) out += ',';
     out += "{\"platform\":";
     if (d.platform) {
-      append_json_string(out, format(*d.platform));
+      append_json_string(out, format_platform(*d.platform));
     } else {
       out += "null";
     }
