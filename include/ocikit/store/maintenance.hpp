@@ -96,9 +96,9 @@ struct fsck_report {
 /// Options of purge (Azure's `acr purge`).
 struct purge_options {
   /// "REPO_REGEX:TAG_REGEX", each matched against the whole name (ECMAScript regex).
-  std::string filter;
+  std::string filter{};
   /// Only manifests whose last update is older than this (none: any age).
-  std::optional<std::chrono::seconds> ago;
+  std::optional<std::chrono::seconds> ago{};
   /// Keep the newest N matching manifests of each repository.
   std::size_t keep = 0;
   /// Also delete untagged manifests (except referrers and children of a remaining index).

@@ -194,10 +194,10 @@ struct changeable_attributes {
 
 /// A change of changeable attributes: only the given ones change.
 struct attribute_update {
-  std::optional<bool> delete_enabled;
-  std::optional<bool> write_enabled;
-  std::optional<bool> read_enabled;
-  std::optional<bool> list_enabled;
+  std::optional<bool> delete_enabled{};
+  std::optional<bool> write_enabled{};
+  std::optional<bool> read_enabled{};
+  std::optional<bool> list_enabled{};
 };
 
 /// One manifest of a repository as `az acr manifest list-metadata` shows it.

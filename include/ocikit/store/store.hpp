@@ -285,7 +285,8 @@ inline result<embedded_store> embedded_store::init(const std::filesystem::path& 
         "login server '" + std::string(login_server) + "': a host name with an optional port");
   }
   {
-    auto probe = parse_reference(std::string(login_server) + "/x");
+    const std::string text = std::string(login_server) + "/x";
+    auto probe = parse_reference(text);
     if (!probe || probe->domain() != login_server) {
       return error(
           errc::store_invalid_name, error::npos,
