@@ -1,8 +1,9 @@
 // Tests of ocikit/layout/: reading OCI image layouts as skopeo and umoci write them (a null
 // manifests list, untagged entries, duplicate entries, the first of two equal names), the
-// refusals with their exact ids, verified blob reads, and the writer (a new layout, blobs
-// checked while written, nothing left behind by a bad blob, names replaced, index.json kept
-// readable by the reader).
+// refusals with their exact ids, verified blob reads, the writer (a new layout, blobs checked
+// while written, nothing left behind by a bad blob, names replaced, index.json kept readable by
+// the reader), and transfers between a layout and the embedded store (an image, an index with
+// its children and a referrer, platform selection, and refusals that leave the store unchanged).
 #include "ocikit/layout/layout_writer.hpp"  // first: the header must be self-contained
 
 #include <unistd.h>
@@ -18,6 +19,9 @@
 
 #include "ocikit/hash.hpp"
 #include "ocikit/layout/image_layout.hpp"
+#include "ocikit/layout/transfer.hpp"
+#include "ocikit/platform.hpp"
+#include "ocikit/store/store.hpp"
 #include "ocikit/store/stream.hpp"
 
 namespace {
@@ -295,7 +299,7 @@ TEST_CASE("layout_writer refuses bad content and leaves nothing behind", "[layou
   for (const auto& e : fs::recursive_directory_iterator(s.dir / "out")) {
     files += e.is_regular_file() ? 1 : 0;
   }
-  CHECK(files == 1);  // oci-layout only: no temp file left
+  CHECK(files == 2);  // oci-layout and the empty index.json: no temp file left
 
   write_text(s.dir / "busy" / "file.txt", "x");
   const auto busy = layout_writer::create(s.dir / "busy");
@@ -315,4 +319,202 @@ TEST_CASE("layout_writer keeps index.json annotations and reads a null list", "[
   CHECK(read_text(s.dir / "index.json") ==
         R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json",)"
         R"("manifests":[],"annotations":{"made.by":"umoci"}})");
+}
+
+namespace {
+
+/// A layout with an image `app` (config + two layers), a two-platform index `multi` and a
+/// signature of the index (untagged, with a subject), written by hand as another tool would.
+struct sample_layout {
+  descriptor app;
+  descriptor amd64;
+  descriptor arm64;
+  descriptor multi;
+  descriptor signature;
+};
+
+std::string platform_config(std::string_view arch) {
+  return R"({"architecture":")" + std::string(arch) +
+         R"(","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})";
+}
+
+descriptor put_arch_image(const fs::path& dir, std::string_view arch) {
+  const descriptor config = put_blob(dir, ocikit::media_types::oci_config, platform_config(arch));
+  const descriptor l =
+      put_blob(dir, ocikit::media_types::oci_layer_tar, "files of " + std::string(arch));
+  const std::string manifest =
+      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":)" +
+      entry_json(config, "") + R"(,"layers":[)" + entry_json(l, "") + "]}";
+  return put_blob(dir, ocikit::media_types::oci_manifest, manifest);
+}
+
+sample_layout put_samples(const fs::path& dir) {
+  sample_layout s;
+  s.app = put_image(dir);
+  s.amd64 = put_arch_image(dir, "amd64");
+  s.arm64 = put_arch_image(dir, "arm64");
+  const auto with_platform = [](const descriptor& d, std::string_view arch) {
+    std::string e = entry_json(d, "");
+    e.pop_back();
+    return e + R"(,"platform":{"architecture":")" + std::string(arch) + R"(","os":"linux"}})";
+  };
+  const std::string index =
+      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[)" +
+      with_platform(s.amd64, "amd64") + "," + with_platform(s.arm64, "arm64") + "]}";
+  s.multi = put_blob(dir, ocikit::media_types::oci_index, index);
+  const descriptor sig_layer = put_blob(dir, "application/vnd.example.signature", "signed");
+  const descriptor empty = put_blob(dir, ocikit::media_types::oci_empty, "{}");
+  const std::string sig =
+      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
+      R"("artifactType":"application/vnd.example.signature","config":)" +
+      entry_json(empty, "") + R"(,"layers":[)" + entry_json(sig_layer, "") + R"(],"subject":)" +
+      entry_json(s.multi, "") + "}";
+  s.signature = put_blob(dir, ocikit::media_types::oci_manifest, sig);
+  put_layout(dir, "[" + entry_json(s.app, "app") + "," + entry_json(s.multi, "multi") + "," +
+                      entry_json(s.signature, "") + "]");
+  return s;
+}
+
+ocikit::store::target tag_target(std::string repository, std::string tag) {
+  ocikit::store::target t;
+  t.repository = std::move(repository);
+  t.tag = std::move(tag);
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("push_image pushes an image, then pull_image writes it back byte for byte",
+          "[layout][transfer]") {
+  scratch s("push_pull");
+  const sample_layout samples = put_samples(s.dir / "src");
+  auto store = ocikit::store::embedded_store::init(s.dir / "store");
+  REQUIRE(ok(store));
+  const auto src = image_layout::open(s.dir / "src");
+  REQUIRE(ok(src));
+
+  const auto pushed = ocikit::layout::push_image(*src, "app", *store, tag_target("team/app", "v1"));
+  REQUIRE(ok(pushed));
+  CHECK(pushed->root.digest == samples.app.digest);
+  CHECK(pushed->manifests.size() == 1);
+  CHECK(pushed->referrers.empty());
+  CHECK(pushed->blobs_copied == 2);
+  CHECK(pushed->blobs_present == 0);
+  CHECK(pushed->bytes_copied == config_bytes.size() + layer_bytes.size());
+  CHECK(store->resolve(std::string_view("team/app:v1")).value().digest == samples.app.digest);
+
+  // Again into another repository: the blobs are in the store already.
+  const auto again =
+      ocikit::layout::push_image(*src, "app", *store, tag_target("team/other", "v1"));
+  REQUIRE(ok(again));
+  CHECK(again->blobs_copied == 0);
+  CHECK(again->blobs_present == 2);
+
+  auto writer = layout_writer::create(s.dir / "dst");
+  REQUIRE(ok(writer));
+  const auto pulled =
+      ocikit::layout::pull_image(*store, tag_target("team/app", "v1"), *writer, "x");
+  REQUIRE(ok(pulled));
+  CHECK(pulled->root.digest == samples.app.digest);
+  CHECK(pulled->blobs_copied == 2);
+  const auto dst = image_layout::open(s.dir / "dst");
+  REQUIRE(ok(dst));
+  REQUIRE(dst->entries().size() == 1);
+  CHECK(dst->find("x").value().digest == samples.app.digest);
+  for (const auto& entry : fs::directory_iterator(s.dir / "dst" / "blobs" / "sha256")) {
+    CHECK(read_text(entry.path()) ==
+          read_text(s.dir / "src" / "blobs" / "sha256" / entry.path().filename()));
+  }
+}
+
+TEST_CASE("push_image: an index with its children, and its referrer", "[layout][transfer]") {
+  scratch s("index");
+  const sample_layout samples = put_samples(s.dir / "src");
+  auto store = ocikit::store::embedded_store::init(s.dir / "store");
+  REQUIRE(ok(store));
+  const auto src = image_layout::open(s.dir / "src");
+  REQUIRE(ok(src));
+  const auto pushed = ocikit::layout::push_image(*src, "multi", *store, tag_target("p/multi", "1"));
+  REQUIRE(ok(pushed));
+  CHECK(pushed->root.digest == samples.multi.digest);
+  REQUIRE(pushed->manifests.size() == 4);
+  CHECK(pushed->manifests[0].digest == samples.amd64.digest);  // children first
+  CHECK(pushed->manifests[1].digest == samples.arm64.digest);
+  CHECK(pushed->manifests[2].digest == samples.multi.digest);
+  REQUIRE(pushed->referrers.size() == 1);
+  CHECK(pushed->referrers[0].digest == samples.signature.digest);
+
+  const auto refs = store->referrers("p/multi", samples.multi.digest.view());
+  REQUIRE(ok(refs));
+  REQUIRE(refs->manifests.size() == 1);
+  CHECK(refs->manifests[0].digest == samples.signature.digest);
+  CHECK(refs->manifests[0].artifact_type == "application/vnd.example.signature");
+
+  // The whole index by digest, then one platform of it.
+  ocikit::store::target by_digest;
+  by_digest.repository = "p/multi";
+  by_digest.digest = samples.multi.digest;
+  auto all = layout_writer::create(s.dir / "all");
+  REQUIRE(ok(all));
+  const auto whole = ocikit::layout::pull_image(*store, by_digest, *all, "");
+  REQUIRE(ok(whole));
+  CHECK(whole->manifests.size() == 3);
+  const auto all_layout = image_layout::open(s.dir / "all");
+  CHECK(all_layout->find("").value().digest == samples.multi.digest);
+
+  ocikit::layout::pull_options arm;
+  arm.platform = ocikit::parse_platform("linux/arm64", ocikit::host_platform()).value();
+  auto one = layout_writer::create(s.dir / "one");
+  REQUIRE(ok(one));
+  const auto chosen =
+      ocikit::layout::pull_image(*store, tag_target("p/multi", "1"), *one, "arm", arm);
+  REQUIRE(ok(chosen));
+  CHECK(chosen->root.digest == samples.arm64.digest);
+  CHECK(chosen->manifests.size() == 1);
+  CHECK(image_layout::open(s.dir / "one")->find("arm").value().digest == samples.arm64.digest);
+
+  ocikit::layout::pull_options riscv;
+  riscv.platform = ocikit::parse_platform("linux/riscv64", ocikit::host_platform()).value();
+  auto none = layout_writer::create(s.dir / "none");
+  REQUIRE(ok(none));
+  const auto no_match =
+      ocikit::layout::pull_image(*store, tag_target("p/multi", "1"), *none, "x", riscv);
+  REQUIRE_FALSE(ok(no_match));
+  CHECK(no_match.error().id() == "platform.no_match");
+  CHECK(image_layout::open(s.dir / "none")->entries().empty());
+}
+
+TEST_CASE("push_image refusals leave the store without the tag", "[layout][transfer]") {
+  scratch s("refused");
+  const sample_layout samples = put_samples(s.dir / "src");
+  auto store = ocikit::store::embedded_store::init(s.dir / "store");
+  REQUIRE(ok(store));
+
+  SECTION("a layer whose bytes changed") {
+    const descriptor layer = blob_descriptor(ocikit::media_types::oci_layer_tar, layer_bytes);
+    write_text(s.dir / "src" / "blobs" / "sha256" / std::string(layer.digest.encoded()),
+               "layer content, NOT a real tar");
+    const auto src = image_layout::open(s.dir / "src");
+    const auto r = ocikit::layout::push_image(*src, "app", *store, tag_target("team/app", "v1"));
+    REQUIRE_FALSE(ok(r));
+    CHECK(r.error().id() == "store.digest_mismatch");
+  }
+  SECTION("a missing layer") {
+    const descriptor layer = blob_descriptor(ocikit::media_types::oci_layer_tar, layer_bytes);
+    fs::remove(s.dir / "src" / "blobs" / "sha256" / std::string(layer.digest.encoded()));
+    const auto src = image_layout::open(s.dir / "src");
+    const auto r = ocikit::layout::push_image(*src, "app", *store, tag_target("team/app", "v1"));
+    REQUIRE_FALSE(ok(r));
+    CHECK(r.error().id() == "layout.not_found");
+  }
+  SECTION("a name the layout does not have") {
+    const auto src = image_layout::open(s.dir / "src");
+    const auto r = ocikit::layout::push_image(*src, "v9", *store, tag_target("team/app", "v1"));
+    REQUIRE_FALSE(ok(r));
+    CHECK(r.error().id() == "layout.not_found");
+  }
+  const auto resolved = store->resolve(std::string_view("team/app:v1"));
+  REQUIRE_FALSE(ok(resolved));
+  CHECK(resolved.error().id() == "store.not_found");
+  CHECK(samples.app.size > 0);
 }

@@ -54,9 +54,9 @@ class layout_writer {
   /// The buffer of blob copies (large: fewer system calls).
   static constexpr std::size_t buffer_size = std::size_t{1} << 20;
 
-  /// Opens `dir` for writing: creates it with `oci-layout` when it is not a layout yet (an
-  /// existing non-empty directory without oci-layout is refused with layout.invalid), or reads
-  /// the entries of the layout that is there.
+  /// Opens `dir` for writing: creates it with `oci-layout` and an empty `index.json` when it is
+  /// not a layout yet (an existing non-empty directory without oci-layout is refused with
+  /// layout.invalid), or reads the entries of the layout that is there.
   static result<layout_writer> create(const std::filesystem::path& dir) {
     layout_writer w;
     w.dir_ = dir;
@@ -76,6 +76,9 @@ class layout_writer {
       if (auto h = detail::write_file_atomically(dir / "oci-layout", header); !h) return h.error();
     }
     if (auto b = detail::make_directories(dir / "blobs"); !b) return b.error();
+    if (!exists) {
+      if (auto c = w.commit(); !c) return c.error();  // a new layout is valid from the start
+    }
     return w;
   }
 
