@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from storelib import (Checks, Image, Index, Scratch, Store, describe, random_layer,  # noqa: E402
                       seeded, verify_layout, write_layout)

@@ -13,6 +13,7 @@ import re
 import signal
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from storelib import (Checks, Image, Scratch, Store, check_consistent, describe,  # noqa: E402
                       layout_refs, random_layer, seeded, verify_layout, write_layout)

@@ -12,6 +12,7 @@ import collections
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from storelib import (OCI_MANIFEST, Checks, Scratch, Store, check_consistent, describe,  # noqa: E402
                       listing_diff, populate, run, seeded, sha256, tree_listing, verify_layout)
@@ -56,7 +57,7 @@ def main():
                                     describe(p)):
                         checks.check(os.path.isdir(os.path.join(bundle, "rootfs")),
                                      "umoci unpack of %s made a rootfs" % what)
-        checks.check(n >= 6, "the sample has at least 6 tags to read", n)
+        checks.check(n >= 5, "the sample has at least 5 tags to read", n)
         checks.note("read %d tags with skopeo and umoci" % n)
         after = tree_listing(store.root)
         checks.check(before == after, "readers changed nothing", listing_diff(before, after))

@@ -15,6 +15,7 @@ cat-blob, and a pull writes a layout with the same bytes that skopeo reads.
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from storelib import (REF_NAME, Checks, Image, Index, Scratch, Store, blob_path, check_consistent,  # noqa: E402
                       describe, layout_refs, random_layer, read_index, run, seeded, sha256, tool,
