@@ -424,7 +424,7 @@ TEST_CASE("parse_manifest: size limit before any parsing, depth without stack gr
   const auto r = parse(deep);
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code() == errc::json_too_deep);
-  CHECK(r.error().offset() == 64);
+  CHECK(r.error().offset() == ocikit::json::default_max_depth);
   ocikit::manifest_parse_options shallow;
   shallow.max_depth = 2;
   check_refused(oci_manifest_text, errc::json_too_deep, "",

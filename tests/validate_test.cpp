@@ -641,7 +641,8 @@ TEST_CASE("verify_descriptor: size first, then digest of the exact bytes", "[val
   CHECK(unknown.error().code() == errc::hash_unavailable);
   CHECK(unknown.error().message() ==
         "hash algorithm unavailable: foo+bar (not an algorithm ocikit knows)");
-  d.digest = ocikit::digest(*ocikit::parse_digest_lenient("blake3:" + std::string(64, 'a')));
+  const std::string blake3 = "blake3:" + std::string(64, 'a');
+  d.digest = ocikit::digest(*ocikit::parse_digest_lenient(blake3));
   CHECK(ocikit::verify_descriptor(d, bytes).error().code() == errc::hash_unavailable);
   // The size is checked before the algorithm.
   CHECK(ocikit::verify_descriptor(d, "x").error().code() == errc::content_size_mismatch);

@@ -85,6 +85,7 @@ void register_ref(CLI::App& app, int& status);
 void register_digest(CLI::App& app, int& status);
 void register_platform(CLI::App& app, int& status);
 void register_manifest(CLI::App& app, int& status);
+void register_store(CLI::App& app, int& status);
 
 }  // namespace ocikit::cli
 

@@ -489,7 +489,7 @@ void entries_text(std::string& out, const any_manifest& m) {
   std::size_t platform_width = 1;
   std::size_t type_width = 1;
   for (const descriptor& d : entries) {
-    platforms.push_back(d.platform ? format(*d.platform) : std::string("-"));
+    platforms.push_back(d.platform ? format_platform(*d.platform) : std::string("-"));
     platform_width = std::max(platform_width, platforms.back().size());
     type_width = std::max(type_width, d.media_type.size());
   }
@@ -581,7 +581,7 @@ void inspect_json(std::string& out, const std::string& name, const parsed_manife
   for (const descriptor& d : m.manifests()) {
     w.begin_object().key("platform");
     if (d.platform) {
-      w.value(format(*d.platform));
+      w.value(format_platform(*d.platform));
     } else {
       w.null();
     }

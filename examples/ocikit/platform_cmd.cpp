@@ -76,7 +76,7 @@ void parse_json(std::string& out, std::string_view input, const result<platform>
     out += ",\"os_features\":";
     append_string_array(out, r->os_features);
     out += ",\"normalized\":";
-    append_json_string(out, format(*r));
+    append_json_string(out, format_platform(*r));
   } else {
     out += ",\"valid\":false,";
     append_error_json(out, r.error());
@@ -89,7 +89,7 @@ std::string_view or_dash(std::string_view s) { return s.empty() ? std::string_vi
 void parse_text(std::string& out, std::string_view input, const result<platform>& r) {
   if (r) {
     out += "valid    ";
-    out += format(*r);
+    out += format_platform(*r);
     out += "\n         os=";
     out += r->os;
     out += " architecture=";
@@ -195,7 +195,7 @@ void select_json(std::string& out, const descriptor& d) {
 void select_text(std::string& out, const descriptor& d) {
   out += d.digest.str();
   out += ' ';
-  out += format(*d.platform);
+  out += format_platform(*d.platform);
   out += " (";
   out += d.media_type;
   out += ", ";
@@ -273,7 +273,7 @@ void register_platform(CLI::App& app, int& status) {
   select->platform_option =
       s->add_option("--platform", select->platform,
                     "the platform to run, e.g. linux/arm64/v8 (default: this host's, " +
-                        format(host_platform()) + ")");
+                        format_platform(host_platform()) + ")");
   add_format_option(*s, select->format, output_format::text);
   s->add_option("INDEX_FILE", select->file,
                 "an OCI image index or Docker manifest list; - reads stdin")
