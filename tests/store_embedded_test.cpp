@@ -911,7 +911,7 @@ TEST_CASE("fault point child", "[.fault_child]") {
   push_image(*s, "app:v2", im);
 }
 
-TEST_CASE("fault points kill the process at the named step; the store stays consistent") {
+TEST_CASE("fault points kill the process at the named step and the store stays consistent") {
   for (const char* point :
        {"blob.written", "blob.synced", "blob.pooled", "blob.linked", "manifest.stored",
         "index.temp_written", "index.renamed", "catalog.written"}) {

@@ -252,8 +252,9 @@ inline result<gc_report> embedded_store::gc(const gc_options& options) {
       }
       if (!gone.empty()) {
         std::vector<std::size_t> remove;
+        const auto offsets = idx->offsets();
         for (std::size_t i = 0; i < entries->size(); ++i) {
-          if (gone.count((*entries)[i].d.digest.str()) != 0) remove.push_back(i);
+          if (gone.count((*entries)[i].d.digest.str()) != 0) remove.push_back(offsets[i]);
         }
         for (const auto& d : gone) {
           report.manifests.push_back(repo + "@" + d);
@@ -676,8 +677,9 @@ inline result<fsck_report> embedded_store::fsck(const fsck_options& options) {
     }
     if (index_changed) {
       std::vector<std::size_t> remove;
+      const auto offsets = idx->offsets();
       for (std::size_t i = 0; i < drop.size(); ++i) {
-        if (drop[i]) remove.push_back(i);
+        if (drop[i]) remove.push_back(offsets[i]);
       }
       if (auto ok = write_index(repo, idx->edited(remove, add_lines)); !ok) return ok.error();
     }
@@ -724,7 +726,7 @@ inline result<fsck_report> embedded_store::fsck(const fsck_options& options) {
     if (auto text = detail::read_file(root_ / "index.json")) {
       if (auto cat = detail::repo_index::parse(std::move(*text), "index.json")) {
         have_ok = true;
-        for (std::size_t i = 0; i < cat->size(); ++i) have.emplace(cat->line(i));
+        for (const std::string_view l : cat->lines()) have.emplace(l);
       }
     }
     if (readable && (!have_ok || have != want)) {

@@ -343,7 +343,7 @@ inline result<bool> embedded_store::repository_exists(std::string_view repositor
 
 inline result<detail::repo_index> embedded_store::load_index(std::string_view repository) const {
   const auto p = index_path(repository);
-  auto text = detail::read_file(p);
+  auto text = detail::map_file(p);
   if (!text) {
     if (text.error() == errc::store_not_found) {
       return detail::not_found("repository '" + std::string(repository) + "'");
@@ -413,7 +413,7 @@ inline result<embedded_store::repo_lock> embedded_store::lock_repository(
 inline result<void> embedded_store::write_index(std::string_view repository,
                                                 const std::string& text) {
   auto ok = detail::write_file_atomic(index_path(repository), text, private_path() / "tmp",
-                                      "index.temp_written");
+                                      [] { fault_point("index.temp_written"); });
   if (!ok) return ok;
   fault_point("index.renamed");
   auto idx = detail::repo_index::parse(text, index_path(repository).string());
@@ -423,33 +423,65 @@ inline result<void> embedded_store::write_index(std::string_view repository,
 
 namespace detail {
 
-// The catalog lines of one repository: one per tag ("login/repo:tag") and one per untagged
-// manifest ("login/repo@digest").
+// The catalog line of one entry line: its mediaType, digest and size, and the full reference
+// as ref.name ("login/repo:tag", or "login/repo@digest" for an untagged manifest).
+inline result<std::string> catalog_line(std::string_view login, std::string_view repository,
+                                        std::string_view line, std::string_view where) {
+  std::string name(login);
+  name += '/';
+  name += repository;
+  std::string out;
+  constexpr std::string_view tag_key = "\"org.opencontainers.image.ref.name\":\"";
+  const std::size_t size_at = line.find("\"size\":");
+  if (line.substr(0, 14) == R"({"mediaType":")" && size_at != std::string_view::npos &&
+      line.find('\\') == std::string_view::npos) {
+    // The store's own form: mediaType, digest, size first.
+    std::size_t end = size_at + 7;
+    while (end < line.size() && line[end] >= '0' && line[end] <= '9') ++end;
+    out.reserve(end + name.size() + 128);
+    out.append(line.substr(0, end));
+    const std::size_t t = line.find(tag_key);
+    if (t != std::string_view::npos) {
+      const std::size_t b = t + tag_key.size();
+      name += ':';
+      name += line.substr(b, line.find('"', b) - b);
+    } else {
+      const std::size_t d = line.find("\"digest\":\"");
+      name += '@';
+      name += line.substr(d + 10, line.find('"', d + 10) - d - 10);
+    }
+  } else {
+    auto e = parse_entry(line, where);
+    if (!e) return e.error();
+    descriptor d;
+    d.media_type = e->d.media_type;
+    d.digest = e->d.digest;
+    d.size = e->d.size;
+    ocikit::json::write(out, d);
+    out.pop_back();
+    if (e->tagged()) {
+      name += ':';
+      name += e->tag();
+    } else {
+      name += '@';
+      name += e->d.digest.string();
+    }
+  }
+  out += ",\"annotations\":{\"org.opencontainers.image.ref.name\":";
+  ocikit::json::write_string(out, name);
+  out += "}}";
+  return out;
+}
+
+// The catalog lines of one repository.
 inline result<std::vector<std::string>> catalog_lines(std::string_view login,
                                                       std::string_view repository,
                                                       const repo_index& index) {
   std::vector<std::string> out;
-  auto entries = index.entries(repository);
-  if (!entries) return entries.error();
-  for (const entry& e : *entries) {
-    descriptor d;
-    d.media_type = e.d.media_type;
-    d.digest = e.d.digest;
-    d.size = e.d.size;
-    std::string name(login);
-    name += '/';
-    name += repository;
-    if (e.tagged()) {
-      name += ':';
-      name += e.tag();
-    } else {
-      name += '@';
-      name += e.d.digest.string();
-    }
-    d.annotations.emplace(std::string(keys::ref_name), std::move(name));
-    std::string line;
-    ocikit::json::write(line, d);
-    out.push_back(std::move(line));
+  for (const std::string_view l : index.lines()) {
+    auto c = catalog_line(login, repository, l, repository);
+    if (!c) return c.error();
+    out.push_back(std::move(*c));
   }
   return out;
 }
@@ -483,11 +515,11 @@ inline result<void> embedded_store::update_catalog(std::string_view repository,
   if (!mine) return mine.error();
   const std::string full = login_ + "/" + std::string(repository);
   std::vector<std::size_t> remove;
-  for (std::size_t i = 0; i < catalog.size(); ++i) {
-    if (detail::catalog_repository(catalog.line(i)) == full) remove.push_back(i);
+  for (const std::size_t at : catalog.offsets()) {
+    if (detail::catalog_repository(catalog.line_at(at)) == full) remove.push_back(at);
   }
   return detail::write_file_atomic(root_ / "index.json", catalog.edited(remove, *mine),
-                                   private_path() / "tmp", "catalog.written");
+                                   private_path() / "tmp", [] { fault_point("catalog.written"); });
 }
 
 inline result<void> embedded_store::rebuild_catalog() {
@@ -505,7 +537,7 @@ inline result<void> embedded_store::rebuild_catalog() {
   if (!lock) return lock.error();
   detail::repo_index empty;
   return detail::write_file_atomic(root_ / "index.json", empty.serialize_lines(lines),
-                                   private_path() / "tmp", "catalog.written");
+                                   private_path() / "tmp", [] { fault_point("catalog.written"); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1165,8 +1197,8 @@ inline result<image_index> embedded_store::referrers(std::string_view repository
   needle += '"';
   std::set<std::string> seen;
   const std::string ipath = index_path(repository).string();
-  for (const std::size_t i : idx->lines_containing(needle)) {
-    auto e = detail::parse_entry(idx->line(i), ipath);
+  for (const std::size_t at : idx->lines_containing(needle)) {
+    auto e = detail::parse_entry(idx->line_at(at), ipath);
     if (!e) return e.error();
     if (e->annotation(detail::keys::subject) != subject.string()) continue;
     if (!seen.insert(e->d.digest.str()).second) continue;
@@ -1219,6 +1251,7 @@ inline result<delete_report> embedded_store::delete_manifest(const target& what,
     }
   }
   std::vector<std::size_t> remove;
+  const auto offsets = idx->offsets();
   for (std::size_t i = 0; i < entries->size(); ++i) {
     const auto& e = (*entries)[i];
     if (doomed.count(e.d.digest.str()) == 0) continue;
@@ -1235,7 +1268,7 @@ inline result<delete_report> embedded_store::delete_manifest(const target& what,
       }
       report.tags.emplace_back(e.tag());
     }
-    remove.push_back(i);
+    remove.push_back(offsets[i]);
   }
   if (dry_run) return report;
   if (auto ok = write_index(what.repository, idx->edited(remove, {})); !ok) return ok.error();

@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <random>
 #include <span>
 #include <string>
@@ -132,9 +134,9 @@ inline result<temp_file> create_temp(const fs::path& tmp_dir, std::string_view p
 
 /// The write protocol: `bytes` into a temporary file of `tmp_dir` (same file system as `dest`,
 /// outside every blobs/ directory), fsync, rename over `dest`, fsync `dest`'s directory.
-/// `fault_written` names the fault point between the fsync and the rename.
+/// `before_rename` (a fault point of the caller's) runs between the fsync and the rename.
 inline result<void> write_file_atomic(const fs::path& dest, std::string_view bytes,
-                                      const fs::path& tmp_dir, std::string_view fault_written = {},
+                                      const fs::path& tmp_dir, void (*before_rename)() = nullptr,
                                       mode_t mode = 0644) {
   auto t = create_temp(tmp_dir, "write-", mode);
   if (!t) return t.error();
@@ -149,7 +151,7 @@ inline result<void> write_file_atomic(const fs::path& dest, std::string_view byt
     return path_error("cannot fsync", t->path, err);
   }
   t->fd.reset();
-  if (!fault_written.empty()) fault_point(fault_written);
+  if (before_rename != nullptr) before_rename();
   if (::rename(t->path.c_str(), dest.c_str()) != 0) {
     const int err = errno;
     cleanup();
@@ -182,6 +184,45 @@ inline result<std::string> read_file(const fs::path& p) {
   }
   out.resize(got);
   return out;
+}
+
+/// Bytes that stay valid as long as any copy of this lives: a string, or a read-only mapping of a
+/// file (large files are mapped, not copied).
+struct shared_text {
+  std::shared_ptr<const void> keep;
+  std::string_view view;
+
+  static shared_text of(std::string s) {
+    auto owned = std::make_shared<const std::string>(std::move(s));
+    shared_text t;
+    t.view = *owned;
+    t.keep = std::move(owned);
+    return t;
+  }
+};
+
+/// A whole file as shared_text: mapped when it is large, read when it is small.
+inline result<shared_text> map_file(const fs::path& p) {
+  const unique_fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT) return error(errc::store_not_found, error::npos, "'" + p.string() + "'");
+    return path_error("cannot open", p, errno);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return path_error("cannot stat", p, errno);
+  const auto size = static_cast<std::size_t>(st.st_size);
+  if (size < (std::size_t{1} << 18)) {
+    auto text = read_file(p);
+    if (!text) return text.error();
+    return shared_text::of(std::move(*text));
+  }
+  void* m = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+  if (m == MAP_FAILED) return path_error("cannot map", p, errno);
+  shared_text t;
+  t.view = std::string_view(static_cast<const char*>(m), size);
+  t.keep = std::shared_ptr<const void>(
+      m, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
+  return t;
 }
 
 /// Copies the file `from` to `dest` by way of a fsynced temporary file in `tmp_dir`.
