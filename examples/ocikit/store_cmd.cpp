@@ -271,6 +271,8 @@ int run_pull(const store_context& ctx, const pull_options& o) {
   if (!s) return fail("pull", s.error());
   auto what = s->parse(o.reference);
   if (!what) return fail("pull", what.error());
+  // What is not there creates no layout.
+  if (auto found = s->resolve(*what); !found) return fail("pull", found.error());
   auto writer = layout::layout_writer::create(dst->dir);
   if (!writer) return fail("pull", writer.error());
   const std::string name = !dst->name.empty() ? dst->name : what->tag;
@@ -758,6 +760,8 @@ int run_purge(const store_context& ctx, const purge_cli_options& o) {
   append_purge_items(json, text, "deleted", r->deleted, o.dry_run ? "would delete " : "deleted ");
   append_purge_items(json, text, "skipped", r->skipped, "kept ");
   json += '}';
+  text += std::to_string(r->deleted.size()) + (o.dry_run ? " to delete, " : " deleted, ") +
+          std::to_string(r->skipped.size()) + " kept\n";
   emit(o.format, json, text);
   return exit_ok;
 }
