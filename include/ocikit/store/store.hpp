@@ -43,6 +43,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -518,8 +519,9 @@ inline result<void> embedded_store::update_catalog(std::string_view repository,
   for (const std::size_t at : catalog.offsets()) {
     if (detail::catalog_repository(catalog.line_at(at)) == full) remove.push_back(at);
   }
-  return detail::write_file_atomic(root_ / "index.json", catalog.edited(remove, *mine),
-                                   private_path() / "tmp", [] { fault_point("catalog.written"); });
+  return detail::write_file_atomic(
+      root_ / "index.json", catalog.edited(remove, *mine), private_path() / "tmp",
+      [] { fault_point("catalog.written"); }, 0644, false);
 }
 
 inline result<void> embedded_store::rebuild_catalog() {
@@ -536,8 +538,9 @@ inline result<void> embedded_store::rebuild_catalog() {
   auto lock = detail::file_lock::acquire(private_path() / "catalog.lock", true);
   if (!lock) return lock.error();
   detail::repo_index empty;
-  return detail::write_file_atomic(root_ / "index.json", empty.serialize_lines(lines),
-                                   private_path() / "tmp", [] { fault_point("catalog.written"); });
+  return detail::write_file_atomic(
+      root_ / "index.json", empty.serialize_lines(lines), private_path() / "tmp",
+      [] { fault_point("catalog.written"); }, 0644, false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1131,54 +1134,123 @@ inline result<std::vector<std::string>> embedded_store::list_tags(std::string_vi
   return out;
 }
 
+namespace detail {
+
+// The attributes of `scope` from annotations read in place.
+inline changeable_attributes read_attributes(const fast::entry_view& e, std::string_view scope) {
+  changeable_attributes a;
+  for (const auto& [k, v] : e.annotations) {
+    if (k.size() <= scope.size() || k.substr(0, scope.size()) != scope || v != "false") continue;
+    const std::string_view name = k.substr(scope.size());
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (name == keys::attribute_names[i]) *attribute_slot(a, i) = false;
+    }
+  }
+  return a;
+}
+
+// A view of an entry parsed the slow way (a line in another form): its strings live in `keep`.
+inline fast::entry_view view_of(const entry& e) {
+  fast::entry_view v;
+  v.media_type = e.d.media_type;
+  v.digest = e.d.digest.string();
+  v.artifact_type = e.d.artifact_type;
+  v.size = e.d.size;
+  for (const auto& [k, val] : e.d.annotations) v.annotations.emplace_back(k, val);
+  return v;
+}
+
+}  // namespace detail
+
 inline result<std::vector<manifest_metadata>> embedded_store::list_metadata(
     std::string_view repository, const list_metadata_options& options) {
   if (auto ok = check_repository(repository); !ok) return ok.error();
   auto idx = load_index(repository);
   if (!idx) return idx.error();
-  auto entries = idx->entries(index_path(repository).string());
-  if (!entries) return entries.error();
-  std::map<std::string_view, std::size_t> by_digest;
+  const std::string where = index_path(repository).string();
+  const auto lines = idx->lines();
+  std::unordered_map<std::string_view, std::size_t> by_digest;
+  by_digest.reserve(lines.size());
   std::vector<manifest_metadata> out;
-  out.reserve(entries->size());
-  for (const auto& e : *entries) {
-    auto [it, fresh] = by_digest.emplace(e.d.digest.string(), out.size());
+  out.reserve(lines.size());
+  std::vector<detail::entry> slow;  // entries of lines in another form (kept alive for views)
+  slow.reserve(lines.size());
+  detail::fast::entry_view e;
+  for (const std::string_view line : lines) {
+    if (!detail::fast::read_entry_view(line, e)) {
+      auto parsed = detail::parse_entry(line, where);
+      if (!parsed) return parsed.error();
+      slow.push_back(std::move(*parsed));
+      e = detail::view_of(slow.back());
+    }
+    auto [it, fresh] = by_digest.emplace(e.digest, out.size());
+    std::string_view tag;
+    bool tag_listed = true;
     if (fresh) {
       manifest_metadata m;
-      m.digest = e.d.digest;
-      m.created_time = std::string(e.annotation(detail::keys::created));
-      m.last_update_time = std::string(e.annotation(detail::keys::updated));
-      m.timestamp = m.last_update_time;
-      const std::string_view size = e.annotation(detail::keys::image_size);
-      m.image_size = size.empty() ? e.d.size : std::stoll(std::string(size));
-      m.media_type = e.d.media_type;
-      m.artifact_type = e.d.artifact_type;
-      m.config_media_type = std::string(e.annotation(detail::keys::config_media_type));
-      m.architecture = std::string(e.annotation(detail::keys::architecture));
-      m.os = std::string(e.annotation(detail::keys::os));
-      if (const auto s = e.annotation(detail::keys::subject); !s.empty()) {
-        if (auto d = ocikit::digest::parse(s, algorithm_set::all())) m.subject = std::move(*d);
+      auto d = ocikit::digest::parse(e.digest, algorithm_set::all());
+      if (!d) return detail::corrupt(where, "an entry's digest is invalid");
+      m.digest = std::move(*d);
+      m.image_size = e.size;
+      m.media_type = std::string(e.media_type);
+      m.artifact_type = std::string(e.artifact_type);
+      // One pass over the annotations.
+      for (const auto& [k, v] : e.annotations) {
+        if (k == detail::keys::ref_name) {
+          tag = v;
+        } else if (k == detail::keys::created) {
+          m.created_time = std::string(v);
+        } else if (k == detail::keys::updated) {
+          m.last_update_time = std::string(v);
+        } else if (k == detail::keys::image_size) {
+          std::int64_t n = 0;
+          for (const char c : v) n = n * 10 + (c - '0');
+          m.image_size = n;
+        } else if (k == detail::keys::config_media_type) {
+          m.config_media_type = std::string(v);
+        } else if (k == detail::keys::architecture) {
+          m.architecture = std::string(v);
+        } else if (k == detail::keys::os) {
+          m.os = std::string(v);
+        } else if (k == detail::keys::subject) {
+          if (auto sd = ocikit::digest::parse(v, algorithm_set::all())) m.subject = std::move(*sd);
+        }
       }
-      m.attributes = e.manifest_attributes();
+      m.timestamp = m.last_update_time;
+      m.attributes = detail::read_attributes(e, detail::keys::manifest_scope);
       out.push_back(std::move(m));
+    } else {
+      tag = e.annotation(detail::keys::ref_name);
     }
-    if (e.tagged()) out[it->second].tags.emplace_back(e.tag());
+    if (!tag.empty()) {
+      tag_listed = detail::read_attributes(e, detail::keys::tag_scope).list_enabled;
+      if (tag_listed) out[it->second].tags.emplace_back(tag);
+    }
   }
-  std::vector<manifest_metadata> kept;
-  kept.reserve(out.size());
-  for (auto& m : out) {
+  // Sorted by index (moving the records themselves would cost more).
+  std::vector<std::size_t> order;
+  order.reserve(out.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto& m = out[i];
     if (options.untagged_only && !m.tags.empty()) continue;
     if (!m.attributes.list_enabled) continue;
-    std::sort(m.tags.begin(), m.tags.end());
-    kept.push_back(std::move(m));
+    order.push_back(i);
   }
   const bool desc = options.order == metadata_order::time_desc;
-  std::sort(kept.begin(), kept.end(),
-            [desc](const manifest_metadata& a, const manifest_metadata& b) {
-              if (a.timestamp != b.timestamp)
-                return desc ? a.timestamp > b.timestamp : a.timestamp < b.timestamp;
-              return a.digest < b.digest;
-            });
+  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    const auto& a = out[x];
+    const auto& b = out[y];
+    if (a.timestamp != b.timestamp) {
+      return desc ? a.timestamp > b.timestamp : a.timestamp < b.timestamp;
+    }
+    return a.digest < b.digest;
+  });
+  std::vector<manifest_metadata> kept;
+  kept.reserve(order.size());
+  for (const std::size_t i : order) {
+    std::sort(out[i].tags.begin(), out[i].tags.end());
+    kept.push_back(std::move(out[i]));
+  }
   return kept;
 }
 

@@ -135,9 +135,11 @@ inline result<temp_file> create_temp(const fs::path& tmp_dir, std::string_view p
 /// The write protocol: `bytes` into a temporary file of `tmp_dir` (same file system as `dest`,
 /// outside every blobs/ directory), fsync, rename over `dest`, fsync `dest`'s directory.
 /// `before_rename` (a fault point of the caller's) runs between the fsync and the rename.
+/// `durable` false skips both fsyncs (for derived files that are rebuilt when lost: the
+/// catalog); the rename still makes the change atomic.
 inline result<void> write_file_atomic(const fs::path& dest, std::string_view bytes,
                                       const fs::path& tmp_dir, void (*before_rename)() = nullptr,
-                                      mode_t mode = 0644) {
+                                      mode_t mode = 0644, bool durable = true) {
   auto t = create_temp(tmp_dir, "write-", mode);
   if (!t) return t.error();
   auto cleanup = [&] { ::unlink(t->path.c_str()); };
@@ -145,7 +147,7 @@ inline result<void> write_file_atomic(const fs::path& dest, std::string_view byt
     cleanup();
     return w;
   }
-  if (::fsync(t->fd.get()) != 0) {
+  if (durable && ::fsync(t->fd.get()) != 0) {
     const int err = errno;
     cleanup();
     return path_error("cannot fsync", t->path, err);
@@ -157,6 +159,7 @@ inline result<void> write_file_atomic(const fs::path& dest, std::string_view byt
     cleanup();
     return path_error("cannot rename into", dest, err);
   }
+  if (!durable) return {};
   return fsync_dir(dest.parent_path());
 }
 

@@ -268,6 +268,58 @@ inline bool read_entry(std::string_view line, entry& e) {
   return r.eat('}') && r.p == line.size() && have_digest && have_size;
 }
 
+/// An entry line read in place: views into the line (no allocation but the annotation list's).
+struct entry_view {
+  std::string_view media_type;
+  std::string_view digest;
+  std::string_view artifact_type;
+  std::int64_t size = 0;
+  std::vector<std::pair<std::string_view, std::string_view>> annotations;
+
+  [[nodiscard]] std::string_view annotation(std::string_view key) const noexcept {
+    for (const auto& [k, v] : annotations) {
+      if (k == key) return v;
+    }
+    return {};
+  }
+};
+
+/// Reads a line of the store's own form into `e` (false: take parse_entry).
+inline bool read_entry_view(std::string_view line, entry_view& e) {
+  if (line.find('\\') != std::string_view::npos) return false;
+  e.annotations.clear();
+  e.artifact_type = {};
+  reader r{line};
+  if (!r.eat('{') || r.eat('}')) return false;
+  do {
+    std::string_view key;
+    if (!r.string(key) || !r.eat(':')) return false;
+    if (key == "mediaType") {
+      if (!r.string(e.media_type)) return false;
+    } else if (key == "digest") {
+      if (!r.string(e.digest)) return false;
+    } else if (key == "size") {
+      if (!r.integer(e.size)) return false;
+    } else if (key == "artifactType") {
+      if (!r.string(e.artifact_type)) return false;
+    } else if (key == "annotations") {
+      if (!r.eat('{')) return false;
+      if (!r.eat('}')) {
+        do {
+          std::string_view k;
+          std::string_view v;
+          if (!r.string(k) || !r.eat(':') || !r.string(v)) return false;
+          e.annotations.emplace_back(k, v);
+        } while (r.eat(','));
+        if (!r.eat('}')) return false;
+      }
+    } else {
+      return false;
+    }
+  } while (r.eat(','));
+  return r.eat('}') && r.p == line.size() && !e.digest.empty();
+}
+
 }  // namespace fast
 
 inline result<entry> parse_entry(std::string_view line, std::string_view where) {
