@@ -26,6 +26,7 @@
 #include "ocikit/layout/layout_writer.hpp"
 #include "ocikit/layout/transfer.hpp"
 #include "ocikit/platform.hpp"
+#include "ocikit/store/json.hpp"
 #include "ocikit/store/maintenance.hpp"
 #include "ocikit/store/store.hpp"
 #include "ocikit/store/stream.hpp"
@@ -126,16 +127,6 @@ std::string descriptor_json(const descriptor& d) {
   append_member(out, "mediaType", d.media_type);
   append_number(out, "size", static_cast<std::uint64_t>(d.size));
   if (!d.artifact_type.empty()) append_member(out, "artifactType", d.artifact_type);
-  out += '}';
-  return out;
-}
-
-std::string attributes_json(const store::changeable_attributes& a) {
-  std::string out = "{";
-  append_bool(out, "deleteEnabled", a.delete_enabled, true);
-  append_bool(out, "writeEnabled", a.write_enabled);
-  append_bool(out, "readEnabled", a.read_enabled);
-  append_bool(out, "listEnabled", a.list_enabled);
   out += '}';
   return out;
 }
@@ -449,21 +440,14 @@ int run_untag(const store_context& ctx, const refs_options& o) {
   return exit_ok;
 }
 
-std::string delete_json(const std::vector<store::delete_report>& reports, bool dry_run) {
-  std::vector<ocikit::digest> manifests;
-  std::vector<std::string> tags;
+/// The reports of several deletes as one.
+store::delete_report merged(const std::vector<store::delete_report>& reports) {
+  store::delete_report all;
   for (const auto& r : reports) {
-    manifests.insert(manifests.end(), r.manifests.begin(), r.manifests.end());
-    tags.insert(tags.end(), r.tags.begin(), r.tags.end());
+    all.manifests.insert(all.manifests.end(), r.manifests.begin(), r.manifests.end());
+    all.tags.insert(all.tags.end(), r.tags.begin(), r.tags.end());
   }
-  std::string json = "{";
-  append_bool(json, "dry_run", dry_run, true);
-  json += ",\"manifests\":";
-  append_digest_array(json, manifests);
-  json += ",\"tags\":";
-  append_string_array(json, tags);
-  json += '}';
-  return json;
+  return all;
 }
 
 std::string delete_text(const std::vector<store::delete_report>& reports, bool dry_run) {
@@ -495,7 +479,7 @@ int run_delete(const store_context& ctx, const refs_options& o) {
     if (!r) return fail("delete", r.error());
     reports.push_back(std::move(*r));
   }
-  emit(o.format, delete_json(reports, o.dry_run), delete_text(reports, o.dry_run));
+  emit(o.format, store::to_json(merged(reports)), delete_text(reports, o.dry_run));
   return exit_ok;
 }
 
@@ -510,7 +494,7 @@ int run_delete_repo(const store_context& ctx, const repo_options& o) {
   auto r = s->delete_repository(o.repository, o.dry_run);
   if (!r) return fail("delete-repo", r.error());
   std::vector<store::delete_report> reports{std::move(*r)};
-  emit(o.format, delete_json(reports, o.dry_run), delete_text(reports, o.dry_run));
+  emit(o.format, store::to_json(merged(reports)), delete_text(reports, o.dry_run));
   return exit_ok;
 }
 
@@ -550,26 +534,6 @@ struct list_metadata_options : verb_base {
   std::string orderby = "time_desc";
 };
 
-void append_metadata_json(std::string& out, const store::manifest_metadata& m) {
-  out += '{';
-  append_member(out, "digest", m.digest.string(), true);
-  out += ",\"tags\":";
-  append_string_array(out, m.tags);
-  append_member(out, "timestamp", m.timestamp);
-  append_member(out, "createdTime", m.created_time);
-  append_member(out, "lastUpdateTime", m.last_update_time);
-  append_number(out, "imageSize", static_cast<std::uint64_t>(m.image_size));
-  append_member(out, "mediaType", m.media_type);
-  if (!m.artifact_type.empty()) append_member(out, "artifactType", m.artifact_type);
-  if (!m.config_media_type.empty()) append_member(out, "configMediaType", m.config_media_type);
-  if (!m.architecture.empty()) append_member(out, "architecture", m.architecture);
-  if (!m.os.empty()) append_member(out, "os", m.os);
-  if (m.subject) append_member(out, "subject", m.subject->string());
-  out += ",\"changeableAttributes\":";
-  out += attributes_json(m.attributes);
-  out += '}';
-}
-
 std::string pad(std::string s, std::size_t width) {
   if (s.size() < width) s.resize(width, ' ');
   return s + "  ";
@@ -589,8 +553,6 @@ int run_list_metadata(const store_context& ctx, const list_metadata_options& o) 
       pad("DIGEST", 71) + pad("TAGS", 16) + pad("TIMESTAMP", 30) + pad("SIZE", 9) + "TYPE\n";
   for (std::size_t i = 0; i < list->size(); ++i) {
     const auto& m = (*list)[i];
-    if (i != 0) json += ',';
-    append_metadata_json(json, m);
     std::string tags;
     for (const auto& t : m.tags) tags += (tags.empty() ? "" : ",") + t;
     std::string type = m.media_type;
@@ -602,8 +564,7 @@ int run_list_metadata(const store_context& ctx, const list_metadata_options& o) 
     text += pad(m.digest.str(), 71) + pad(tags.empty() ? "<untagged>" : tags, 16) +
             pad(m.timestamp, 30) + pad(std::to_string(m.image_size), 9) + type + "\n";
   }
-  json += ']';
-  emit(o.format, json, text);
+  emit(o.format, store::to_json(*list), text);
   return exit_ok;
 }
 
@@ -652,7 +613,7 @@ int run_lock(const store_context& ctx, const lock_options& o) {
   if (!a) return fail("lock", a.error());
   std::string json = "{";
   append_member(json, "target", t->string(), true);
-  json += ",\"changeableAttributes\":" + attributes_json(*a) + "}";
+  json += ",\"changeableAttributes\":" + store::to_json(*a) + "}";
   const auto yn = [](bool b) { return b ? std::string("true") : std::string("false"); };
   emit(o.format, json,
        t->string() + ": deleteEnabled=" + yn(a->delete_enabled) +
@@ -715,28 +676,16 @@ struct purge_cli_options : verb_base {
   bool dry_run = false;
 };
 
-void append_purge_items(std::string& json, std::string& text, std::string_view key,
-                        const std::vector<store::purge_item>& items, const std::string& verb) {
-  json += ',';
-  append_json_string(json, key);
-  json += ":[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const auto& it = items[i];
-    if (i != 0) json += ',';
-    json += '{';
-    append_member(json, "repository", it.repository, true);
-    append_member(json, "digest", it.digest.string());
-    json += ",\"tags\":";
-    append_string_array(json, it.tags);
-    if (!it.reason.empty()) append_member(json, "reason", it.reason);
-    json += '}';
+std::string purge_text(const std::vector<store::purge_item>& items, const std::string& verb) {
+  std::string text;
+  for (const auto& it : items) {
     std::string tags;
     for (const auto& t : it.tags) tags += (tags.empty() ? "" : ",") + t;
     text += verb + it.repository + "@" + it.digest.str() + " [" +
             (tags.empty() ? std::string("untagged") : tags) + "]" +
             (it.reason.empty() ? "" : " (" + it.reason + ")") + "\n";
   }
-  json += ']';
+  return text;
 }
 
 int run_purge(const store_context& ctx, const purge_cli_options& o) {
@@ -754,15 +703,11 @@ int run_purge(const store_context& ctx, const purge_cli_options& o) {
   if (!s) return fail("purge", s.error());
   auto r = s->purge(po);
   if (!r) return fail("purge", r.error());
-  std::string json = "{";
-  append_bool(json, "dry_run", o.dry_run, true);
-  std::string text;
-  append_purge_items(json, text, "deleted", r->deleted, o.dry_run ? "would delete " : "deleted ");
-  append_purge_items(json, text, "skipped", r->skipped, "kept ");
-  json += '}';
-  text += std::to_string(r->deleted.size()) + (o.dry_run ? " to delete, " : " deleted, ") +
-          std::to_string(r->skipped.size()) + " kept\n";
-  emit(o.format, json, text);
+  const std::string text = purge_text(r->deleted, o.dry_run ? "would delete " : "deleted ") +
+                           purge_text(r->skipped, "kept ") + std::to_string(r->deleted.size()) +
+                           (o.dry_run ? " to delete, " : " deleted, ") +
+                           std::to_string(r->skipped.size()) + " kept\n";
+  emit(o.format, store::to_json(*r), text);
   return exit_ok;
 }
 
@@ -779,18 +724,6 @@ int run_gc(const store_context& ctx, const gc_cli_options& o) {
   go.dry_run = o.dry_run;
   auto r = s->gc(go);
   if (!r) return fail("gc", r.error());
-  std::string json = "{";
-  append_bool(json, "dry_run", o.dry_run, true);
-  append_number(json, "manifests_deleted", r->manifests_deleted);
-  append_number(json, "blobs_deleted", r->blobs_deleted);
-  append_number(json, "bytes_freed", r->bytes_freed);
-  append_number(json, "links_removed", r->links_removed);
-  append_number(json, "leftovers_removed", r->leftovers_removed);
-  json += ",\"manifests\":";
-  append_string_array(json, r->manifests);
-  json += ",\"blobs\":";
-  append_string_array(json, r->blobs);
-  json += '}';
   const std::string verb = o.dry_run ? "would delete " : "deleted ";
   std::string text;
   for (const auto& m : r->manifests) text += verb + "manifest " + m + "\n";
@@ -798,14 +731,13 @@ int run_gc(const store_context& ctx, const gc_cli_options& o) {
   text += (o.dry_run ? "would free " : "freed ") + std::to_string(r->bytes_freed) +
           " bytes: " + std::to_string(r->manifests_deleted) + " manifests, " +
           std::to_string(r->blobs_deleted) + " blobs\n";
-  emit(o.format, json, text);
+  emit(o.format, store::to_json(*r), text);
   return exit_ok;
 }
 
-std::string usage_json(const store::usage& u) {
-  return "{\"logical_bytes\":" + std::to_string(u.logical_bytes) +
-         ",\"stored_bytes\":" + std::to_string(u.stored_bytes) +
-         ",\"manifests\":" + std::to_string(u.manifests) + "}";
+std::string usage_line(const store::usage& u, std::string_view name) {
+  return pad(std::string(name), 40) + pad(std::to_string(u.manifests), 9) +
+         pad(std::to_string(u.logical_bytes), 14) + std::to_string(u.stored_bytes) + "\n";
 }
 
 int run_du(const store_context& ctx, const verb_base& o) {
@@ -813,21 +745,10 @@ int run_du(const store_context& ctx, const verb_base& o) {
   if (!s) return fail("du", s.error());
   auto r = s->du();
   if (!r) return fail("du", r.error());
-  std::string json = "{\"repositories\":{";
   std::string text = pad("REPOSITORY", 40) + pad("MANIFESTS", 9) + pad("LOGICAL", 14) + "STORED\n";
-  for (std::size_t i = 0; i < r->repositories.size(); ++i) {
-    const auto& u = r->repositories[i];
-    if (i != 0) json += ',';
-    append_json_string(json, u.repository);
-    json += ':' + usage_json(u);
-    text += pad(u.repository, 40) + pad(std::to_string(u.manifests), 9) +
-            pad(std::to_string(u.logical_bytes), 14) + std::to_string(u.stored_bytes) + "\n";
-  }
-  json += "},\"total\":" + usage_json(r->total) + "}";
-  text += pad("total", 40) + pad(std::to_string(r->total.manifests), 9) +
-          pad(std::to_string(r->total.logical_bytes), 14) + std::to_string(r->total.stored_bytes) +
-          "\n";
-  emit(o.format, json, text);
+  for (const auto& u : r->repositories) text += usage_line(u, u.repository);
+  text += usage_line(r->total, "total");
+  emit(o.format, store::to_json(*r), text);
   return exit_ok;
 }
 
@@ -845,28 +766,15 @@ int run_fsck(const store_context& ctx, const fsck_cli_options& o) {
   auto r = s->fsck(fo);
   if (!r) return fail("fsck", r.error());
   const bool consistent = r->consistent();
-  std::string json = "{";
-  append_bool(json, "consistent", consistent, true);
-  json += ",\"problems\":[";
   std::string text;
-  for (std::size_t i = 0; i < r->problems.size(); ++i) {
-    const auto& p = r->problems[i];
-    if (i != 0) json += ',';
-    json += '{';
-    append_member(json, "kind", p.kind, true);
-    append_member(json, "path", p.path);
-    append_member(json, "message", p.message);
-    append_bool(json, "error", p.error);
-    append_bool(json, "repaired", p.repaired);
-    json += '}';
+  for (const auto& p : r->problems) {
     text += std::string(p.repaired ? "repaired "
                         : p.error  ? "error    "
                                    : "warning  ") +
             p.kind + "  " + p.path + "  " + p.message + "\n";
   }
-  json += "]}";
   text += consistent ? "store is consistent\n" : "store is INCONSISTENT\n";
-  emit(o.format, json, text);
+  emit(o.format, store::to_json(*r), text);
   if (!consistent) {
     write_err("ocikit store fsck: the store is inconsistent (run 'ocikit store fsck --repair')");
     return exit_invalid;
