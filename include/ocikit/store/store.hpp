@@ -1094,26 +1094,35 @@ inline result<void> embedded_store::untag(std::string_view repository, std::stri
 // ---------------------------------------------------------------------------------------------
 // Listings
 
+namespace detail {
+
+// Walks repos/: `found` gets each repository (a directory whose _oci/ has an index.json),
+// `orphans` each _oci/ without one (what an interrupted delete_repository leaves). A directory
+// that vanishes meanwhile is skipped.
+inline void walk_repositories(const std::filesystem::path& base, const std::string& prefix,
+                              std::vector<std::string>& found, std::vector<std::string>* orphans) {
+  for (const std::string& name : list_dir(base)) {
+    const auto p = base / name;
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    if (name == "_oci") {
+      if (::stat((p / "index.json").c_str(), &st) == 0) {
+        found.push_back(prefix);
+      } else if (orphans != nullptr && !prefix.empty()) {
+        orphans->push_back(prefix);
+      }
+      continue;
+    }
+    if (name.front() == '_') continue;
+    walk_repositories(p, prefix.empty() ? name : prefix + "/" + name, found, orphans);
+  }
+}
+
+}  // namespace detail
+
 inline result<std::vector<std::string>> embedded_store::list_repositories() {
   std::vector<std::string> out;
-  const auto base = root_ / "repos";
-  std::error_code ec;
-  auto it = std::filesystem::recursive_directory_iterator(base, ec);
-  if (ec) return detail::path_error("cannot list", base, ec.value());
-  for (const auto end = std::filesystem::recursive_directory_iterator(); it != end;
-       it.increment(ec)) {
-    if (ec) return detail::path_error("cannot list", base, ec.value());
-    const auto& p = it->path();
-    const std::string name = p.filename().string();
-    if (!name.empty() && name.front() == '_') {
-      if (name == "_oci" && it->is_directory(ec)) {
-        if (std::filesystem::exists(p / "index.json", ec)) {
-          out.push_back(std::filesystem::relative(p.parent_path(), base).generic_string());
-        }
-      }
-      if (it->is_directory(ec)) it.disable_recursion_pending();
-    }
-  }
+  detail::walk_repositories(root_ / "repos", "", out, nullptr);
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -7,12 +7,14 @@
 #ifndef OCIKIT_STORE_DETAIL_FS_HPP
 #define OCIKIT_STORE_DETAIL_FS_HPP
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -264,6 +266,21 @@ inline result<placed> link_or_copy(const fs::path& from, const fs::path& dest,
     return placed::copied;
   }
   return path_error("cannot link into", dest, err);
+}
+
+/// The files of a directory (names only; "." and ".." left out); empty when it is missing.
+inline std::vector<std::string> list_dir(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return out;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string_view n = e->d_name;
+    if (n == "." || n == "..") continue;
+    out.emplace_back(n);
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 /// An flock lock on a lock file, shared or exclusive; released on destruction. The lock file
