@@ -628,7 +628,7 @@ struct url_options : verb_base {
 };
 
 int run_url(const url_options& o) {
-  auto r = parse_normalized(o.reference);
+  auto r = parse_normalized_reference(o.reference);
   if (!r) return fail("url", r.error());
   const auto ep = distribution::endpoint::of(*r, {.plain_http = o.plain_http});
   std::string json = "{";

@@ -18,7 +18,7 @@
 //     registry on loopback;
 //   - Docker Hub's reference domain `docker.io` (and the legacy `index.docker.io`) is served by
 //     `registry-1.docker.io`; every other domain, port included, is its own host;
-//   - a reference without a domain is a Docker Hub reference (parse_normalized's rules):
+//   - a reference without a domain is a Docker Hub reference (parse_normalized_reference's rules):
 //     `ubuntu` is `docker.io/library/ubuntu`;
 //   - the manifest endpoint takes a tag or a digest; a reference that has both addresses the
 //     digest (the digest pins the bytes; the tag is informational, as Docker does);
@@ -111,16 +111,19 @@ inline error bad_argument(std::string what) {
 class endpoint {
  public:
   /// The endpoint of a reference's repository. The reference is read with Docker's normalising
-  /// rules (parse_normalized), so `ubuntu` is Docker Hub's `library/ubuntu`.
+  /// rules (parse_normalized_reference), so `ubuntu` is Docker Hub's `library/ubuntu`.
   /// Example: `endpoint::of("localhost:5000/app:v1", {.plain_http = true})`
   static result<endpoint> of(std::string_view ref, const options& opts = {}) {
-    auto r = parse_normalized(ref);
+    auto r = parse_normalized_reference(ref);
     if (!r) return r.error();
     return of(*r, opts);
   }
 
-  /// The endpoint of a parsed reference's repository (its domain, or Docker Hub without one).
-  static endpoint of(const reference_view& r, const options& opts = {}) {
+  /// The endpoint of a parsed reference's repository (its domain, or Docker Hub without one):
+  /// any of reference_view, inline_reference and reference.
+  template <class Reference>
+  static endpoint of(const ocikit::detail::reference_accessors<Reference>& r,
+                     const options& opts = {}) {
     endpoint e;
     e.scheme_ = opts.plain_http ? "http" : "https";
     e.domain_ = r.has_domain() ? std::string(r.domain()) : std::string(docker_hub_domain);

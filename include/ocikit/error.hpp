@@ -20,6 +20,7 @@
 #include <boost/system/result.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -476,6 +477,10 @@ class error {
   [[nodiscard]] std::string_view pointer() const noexcept { return pointer_; }
 
   [[nodiscard]] std::error_code error_code() const noexcept { return make_error_code(code_); }
+  /// `std::error_code ec = err;` (category "ocikit"; its default condition is the coarse one).
+  operator std::error_code() const noexcept {  // NOLINT(google-explicit-constructor)
+    return make_error_code(code_);
+  }
 
   /// A sentence for a person, e.g. "repository name must be lowercase: 'M' at byte 9".
   [[nodiscard]] std::string message() const {
@@ -542,6 +547,16 @@ class error {
   std::string detail_;
   std::string pointer_;
 };
+
+/// Writes "id: message", e.g. "reference.uppercase: repository name must be lowercase: 'M' at
+/// byte 9".
+inline std::ostream& operator<<(std::ostream& os, const error& e) {
+  return os << e.id() << ": " << e.message();
+}
+/// Writes the stable id ("reference.invalid_tag").
+inline std::ostream& operator<<(std::ostream& os, errc e) { return os << to_string(e); }
+/// Writes the condition's name ("name_contains_uppercase").
+inline std::ostream& operator<<(std::ostream& os, condition c) { return os << to_string(c); }
 
 /// Thrown by the throwing conveniences and by result<T>::value() on an error.
 class system_error : public std::runtime_error {

@@ -438,7 +438,7 @@ inline bool file_matches(const std::filesystem::path& p, std::string_view alg,
   const auto a = algorithm_from_name(alg);
   if (!a || *a == digest_algorithm::blake3) return true;  // not verifiable: not damaged
   auto h = hash_file(p, *a);
-  return h && h->value.encoded() == name;
+  return h && h->digest.encoded() == name;
 }
 
 }  // namespace detail

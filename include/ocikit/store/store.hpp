@@ -51,6 +51,7 @@
 #include "ocikit/digest.hpp"
 #include "ocikit/error.hpp"
 #include "ocikit/hash.hpp"
+#include "ocikit/hash_file.hpp"
 #include "ocikit/index.hpp"
 #include "ocikit/media_type.hpp"
 #include "ocikit/parse_manifest.hpp"
