@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "json_writer.hpp"
 #include "ocikit/distribution.hpp"
 #include "ocikit/json/serialize.hpp"
 #include "ocikit/layout/image_layout.hpp"
@@ -81,53 +82,29 @@ result<embedded_store> open_store(const store_context& ctx) {
   return embedded_store::open_or_init(store_directory(ctx));
 }
 
-void append_string_array(std::string& out, const std::vector<std::string>& values) {
-  out += '[';
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i != 0) out += ',';
-    append_json_string(out, values[i]);
-  }
-  out += ']';
+/// Writes digest, mediaType, size (and artifactType) as members of the open object.
+void descriptor_members(json_writer& w, const descriptor& d) {
+  w.member("digest", d.digest.string()).member("mediaType", d.media_type).member("size", d.size);
+  if (!d.artifact_type.empty()) w.member("artifactType", d.artifact_type);
 }
 
-void append_digest_array(std::string& out, const std::vector<ocikit::digest>& values) {
-  out += '[';
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i != 0) out += ',';
-    append_json_string(out, values[i].string());
-  }
-  out += ']';
-}
-
-void append_member(std::string& out, std::string_view key, std::string_view value,
-                   bool first = false) {
-  if (!first) out += ',';
-  append_json_string(out, key);
-  out += ':';
-  append_json_string(out, value);
-}
-
-void append_number(std::string& out, std::string_view key, std::uint64_t value) {
-  out += ',';
-  append_json_string(out, key);
-  out += ':';
-  out += std::to_string(value);
-}
-
-void append_bool(std::string& out, std::string_view key, bool value, bool first = false) {
-  if (!first) out += ',';
-  append_json_string(out, key);
-  out += value ? ":true" : ":false";
-}
-
-/// {"digest":…,"mediaType":…,"size":N[,"artifactType":…]}
 std::string descriptor_json(const descriptor& d) {
-  std::string out = "{";
-  append_member(out, "digest", d.digest.string(), true);
-  append_member(out, "mediaType", d.media_type);
-  append_number(out, "size", static_cast<std::uint64_t>(d.size));
-  if (!d.artifact_type.empty()) append_member(out, "artifactType", d.artifact_type);
-  out += '}';
+  std::string out;
+  json_writer w(out);
+  w.begin_object();
+  descriptor_members(w, d);
+  w.end_object();
+  return out;
+}
+
+/// Runs `fill` inside `{` … `}` and returns the text.
+template <class Fill>
+std::string json_object(Fill fill) {
+  std::string out;
+  json_writer w(out);
+  w.begin_object();
+  fill(w);
+  w.end_object();
   return out;
 }
 
@@ -191,11 +168,11 @@ int run_init(const store_context& ctx, const init_options& o) {
   const bool existed = embedded_store::open(dir).has_value();
   auto s = embedded_store::init(dir, o.name);
   if (!s) return fail("init", s.error());
-  std::string json = "{";
-  append_member(json, "store", s->root().string(), true);
-  append_member(json, "loginServer", s->login_server());
-  append_bool(json, "created", !existed);
-  json += '}';
+  const std::string json = json_object([&](json_writer& w) {
+    w.member("store", s->root().string())
+        .member("loginServer", s->login_server())
+        .member("created", !existed);
+  });
   emit(o.format, json,
        std::string(existed ? "store " : "created store ") + s->root().string() + " (login server " +
            std::string(s->login_server()) + ")\n");
@@ -224,15 +201,15 @@ int run_push(const store_context& ctx, const push_options& o) {
   if (!lease) return fail("push", lease.error());
   auto r = layout::push_image(*layout, src->name, *s, *where);
   if (!r) return fail("push", r.error());
-  std::string json = descriptor_json(r->root);
-  json.pop_back();
-  append_member(json, "reference", where->string());
-  append_number(json, "manifests", r->manifests.size());
-  append_number(json, "referrers", r->referrers.size());
-  append_number(json, "blobs_copied", r->blobs_copied);
-  append_number(json, "blobs_present", r->blobs_present);
-  append_number(json, "bytes_copied", r->bytes_copied);
-  json += '}';
+  const std::string json = json_object([&](json_writer& w) {
+    descriptor_members(w, r->root);
+    w.member("reference", where->string())
+        .member("manifests", r->manifests.size())
+        .member("referrers", r->referrers.size())
+        .member("blobs_copied", r->blobs_copied)
+        .member("blobs_present", r->blobs_present)
+        .member("bytes_copied", r->bytes_copied);
+  });
   emit(o.format, json,
        "pushed " + std::string(s->login_server()) + "/" + where->repository +
            (where->tag.empty() ? "" : ":" + where->tag) + "@" + r->root.digest.str() + " (" +
@@ -269,15 +246,15 @@ int run_pull(const store_context& ctx, const pull_options& o) {
   const std::string name = !dst->name.empty() ? dst->name : what->tag;
   auto r = layout::pull_image(*s, *what, *writer, name, po);
   if (!r) return fail("pull", r.error());
-  std::string json = descriptor_json(r->root);
-  json.pop_back();
-  append_member(json, "layout", dst->dir);
-  append_member(json, "name", name);
-  append_number(json, "manifests", r->manifests.size());
-  append_number(json, "blobs_copied", r->blobs_copied);
-  append_number(json, "blobs_present", r->blobs_present);
-  append_number(json, "bytes_copied", r->bytes_copied);
-  json += '}';
+  const std::string json = json_object([&](json_writer& w) {
+    descriptor_members(w, r->root);
+    w.member("layout", dst->dir)
+        .member("name", name)
+        .member("manifests", r->manifests.size())
+        .member("blobs_copied", r->blobs_copied)
+        .member("blobs_present", r->blobs_present)
+        .member("bytes_copied", r->bytes_copied);
+  });
   emit(o.format, json,
        "pulled " + r->root.digest.str() + " to oci:" + dst->dir + (name.empty() ? "" : ":" + name) +
            " (" + std::to_string(r->manifests.size()) + " manifests, " +
@@ -304,11 +281,9 @@ int run_push_blob(const store_context& ctx, const push_blob_options& o) {
   }
   auto r = s->push_blob(o.repository, *in);
   if (!r) return fail("push-blob", r.error());
-  std::string json = "{";
-  append_member(json, "digest", r->digest.string(), true);
-  append_number(json, "size", static_cast<std::uint64_t>(r->size));
-  append_bool(json, "existed", r->existed);
-  json += '}';
+  const std::string json = json_object([&](json_writer& w) {
+    w.member("digest", r->digest.string()).member("size", r->size).member("existed", r->existed);
+  });
   emit(o.format, json, r->digest.str() + "\n");
   return exit_ok;
 }
@@ -397,11 +372,10 @@ int run_tag(const store_context& ctx, const tag_options& o) {
     if (!d) return fail("tag", d.error());
     last = std::move(*d);
   }
-  std::string json = descriptor_json(last);
-  json.pop_back();
-  json += ",\"tags\":";
-  append_string_array(json, o.tags);
-  json += '}';
+  const std::string json = json_object([&](json_writer& w) {
+    descriptor_members(w, last);
+    w.key("tags").strings(o.tags);
+  });
   std::string text;
   for (const auto& t : o.tags) {
     text += source->repository + ":" + t + " -> " + last.digest.str() + "\n";
@@ -431,9 +405,7 @@ int run_untag(const store_context& ctx, const refs_options& o) {
     if (auto r = s->untag(t.repository, t.tag); !r) return fail("untag", r.error());
     done.push_back(t.repository + ":" + t.tag);
   }
-  std::string json = "{\"untagged\":";
-  append_string_array(json, done);
-  json += '}';
+  const std::string json = json_object([&](json_writer& w) { w.key("untagged").strings(done); });
   std::string text;
   for (const auto& d : done) text += "untagged " + d + "\n";
   emit(o.format, json, text);
@@ -503,9 +475,8 @@ int run_repos(const store_context& ctx, const verb_base& o) {
   if (!s) return fail("repos", s.error());
   auto repos = s->list_repositories();
   if (!repos) return fail("repos", repos.error());
-  std::string json = "{\"repositories\":";
-  append_string_array(json, *repos);
-  json += '}';
+  const std::string json =
+      json_object([&](json_writer& w) { w.key("repositories").strings(*repos); });
   std::string text;
   for (const auto& r : *repos) text += r + "\n";
   emit(o.format, json, text);
@@ -517,11 +488,8 @@ int run_tags(const store_context& ctx, const repo_options& o) {
   if (!s) return fail("tags", s.error());
   auto tags = s->list_tags(o.repository);
   if (!tags) return fail("tags", tags.error());
-  std::string json = "{";
-  append_member(json, "name", o.repository, true);
-  json += ",\"tags\":";
-  append_string_array(json, *tags);
-  json += '}';
+  const std::string json = json_object(
+      [&](json_writer& w) { w.member("name", o.repository).key("tags").strings(*tags); });
   std::string text;
   for (const auto& t : *tags) text += t + "\n";
   emit(o.format, json, text);
@@ -548,7 +516,6 @@ int run_list_metadata(const store_context& ctx, const list_metadata_options& o) 
   if (!s) return fail("list-metadata", s.error());
   auto list = s->list_metadata(o.repository, lo);
   if (!list) return fail("list-metadata", list.error());
-  std::string json = "[";
   std::string text =
       pad("DIGEST", 71) + pad("TAGS", 16) + pad("TIMESTAMP", 30) + pad("SIZE", 9) + "TYPE\n";
   for (std::size_t i = 0; i < list->size(); ++i) {
@@ -611,9 +578,9 @@ int run_lock(const store_context& ctx, const lock_options& o) {
   const bool change = u.write_enabled || u.delete_enabled || u.read_enabled || u.list_enabled;
   auto a = change ? s->set_attributes(*t, u) : s->get_attributes(*t);
   if (!a) return fail("lock", a.error());
-  std::string json = "{";
-  append_member(json, "target", t->string(), true);
-  json += ",\"changeableAttributes\":" + store::to_json(*a) + "}";
+  const std::string json = json_object([&](json_writer& w) {
+    w.member("target", t->string()).key("changeableAttributes").raw(store::to_json(*a));
+  });
   const auto yn = [](bool b) { return b ? std::string("true") : std::string("false"); };
   emit(o.format, json,
        t->string() + ": deleteEnabled=" + yn(a->delete_enabled) +
@@ -631,18 +598,18 @@ int run_url(const url_options& o) {
   auto r = parse_normalized_reference(o.reference);
   if (!r) return fail("url", r.error());
   const auto ep = distribution::endpoint::of(*r, {.plain_http = o.plain_http});
-  std::string json = "{";
-  append_member(json, "registry", ep.host(), true);
-  append_member(json, "scheme", ep.scheme());
-  append_member(json, "repository", ep.repository());
-  append_member(json, "api", ep.api_check());
-  append_member(json, "manifest", ep.manifest());
-  if (r->has_digest()) append_member(json, "blob", ep.blob(r->digest()));
-  append_member(json, "upload", ep.upload());
-  append_member(json, "tags", ep.tags());
-  append_member(json, "referrers", r->has_digest() ? ep.referrers(r->digest()) : ep.referrers(""));
-  append_member(json, "accept", distribution::manifest_accept);
-  json += '}';
+  const std::string json = json_object([&](json_writer& w) {
+    w.member("registry", ep.host())
+        .member("scheme", ep.scheme())
+        .member("repository", ep.repository())
+        .member("api", ep.api_check())
+        .member("manifest", ep.manifest());
+    if (r->has_digest()) w.member("blob", ep.blob(r->digest()));
+    w.member("upload", ep.upload())
+        .member("tags", ep.tags())
+        .member("referrers", r->has_digest() ? ep.referrers(r->digest()) : ep.referrers(""))
+        .member("accept", distribution::manifest_accept);
+  });
   std::string text = "registry   " + ep.host() + "\nrepository " + ep.repository() +
                      "\nmanifest   " + ep.manifest() + "\n";
   if (r->has_digest()) text += "blob       " + ep.blob(r->digest()) + "\n";
@@ -660,10 +627,8 @@ int run_layout(const store_context& ctx, const repo_options& o) {
   auto exists = s->list_tags(o.repository);
   if (!exists) return fail("layout", exists.error());
   const std::string path = s->layout_path(o.repository).string();
-  std::string json = "{";
-  append_member(json, "repository", o.repository, true);
-  append_member(json, "layout", path);
-  json += '}';
+  const std::string json = json_object(
+      [&](json_writer& w) { w.member("repository", o.repository).member("layout", path); });
   emit(o.format, json, path + "\n");
   return exit_ok;
 }
