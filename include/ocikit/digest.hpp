@@ -385,10 +385,10 @@ class digest : public detail::digest_accessors<digest> {
       const __m128i mask = _mm_set1_epi8(0x0f);
       const __m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), mask);
       const __m128i lo = _mm_and_si128(v, mask);
-      const auto digits = [](__m128i n) {
+      const auto digits = [](__m128i nibbles) {
         const __m128i letter =
-            _mm_and_si128(_mm_cmpgt_epi8(n, _mm_set1_epi8(9)), _mm_set1_epi8(39));
-        return _mm_add_epi8(_mm_add_epi8(n, _mm_set1_epi8('0')), letter);
+            _mm_and_si128(_mm_cmpgt_epi8(nibbles, _mm_set1_epi8(9)), _mm_set1_epi8(39));
+        return _mm_add_epi8(_mm_add_epi8(nibbles, _mm_set1_epi8('0')), letter);
       };
       _mm_storeu_si128(reinterpret_cast<__m128i*>(out), digits(_mm_unpacklo_epi8(hi, lo)));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16), digits(_mm_unpackhi_epi8(hi, lo)));
@@ -472,7 +472,7 @@ class digest : public detail::digest_accessors<digest> {
   std::uint32_t colon_ = 0;
   char* heap_ = nullptr;
   std::uint32_t heap_capacity_ = 0;
-  char inline_[inline_capacity];  // NOLINT(modernize-avoid-c-arrays): bytes [0, size_) are set
+  char inline_[inline_capacity];  // bytes [0, size_) are set
 };
 
 }  // namespace ocikit
