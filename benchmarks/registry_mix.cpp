@@ -8,7 +8,7 @@
 // Each benchmark takes a selection of the mix (0 all, 1 OCI manifests, 2 Docker manifests,
 // 3 OCI indexes, 4 Docker manifest lists, 5 referrers) and parses every document of it once per
 // iteration; the counter `docs` is the number of documents, so time / docs is the time per
-// document. The breakdown benchmark (sha256 alone) shows where the time goes.
+// document. The breakdown benchmark (sha256 alone) shows how much of the time is the digest.
 //
 //   bench_registry_mix --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
