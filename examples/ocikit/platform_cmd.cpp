@@ -219,11 +219,11 @@ int run_select(const select_options& opt) {
   manifest_parse_options parse_opt;
   parse_opt.reject_invalid = false;
   std::string bytes;
-  if (!read_document(opt.file, parse_opt.max_size, bytes)) return exit_usage;
+  if (!read_document(opt.file, parse_opt.checks.max_size, bytes)) return exit_usage;
   const std::string where = std::string(verb) + (opt.file == "-" ? "stdin" : opt.file) + ": ";
-  if (bytes.size() > parse_opt.max_size) {
+  if (bytes.size() > parse_opt.checks.max_size) {
     write_err(where + error(errc::json_too_large, error::npos,
-                            "more than " + std::to_string(parse_opt.max_size) +
+                            "more than " + std::to_string(parse_opt.checks.max_size) +
                                 " bytes, the limit of a manifest or index")
                           .message());
     return exit_invalid;

@@ -54,6 +54,7 @@
 #include <vector>
 
 #include "ocikit/config.hpp"
+#include "ocikit/detail/ascii.hpp"
 #include "ocikit/error.hpp"
 #include "ocikit/json/pointer.hpp"
 #include "ocikit/json/scan.hpp"
@@ -362,19 +363,12 @@ class document {
 
 namespace detail {
 
-inline int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // The code unit of a `\u` escape (four hex digits) starting at `pos`, or -1.
 inline long u_escape_at(std::string_view s, std::size_t pos) noexcept {
   if (pos + 6 > s.size() || s[pos] != '\\' || s[pos + 1] != 'u') return -1;
   long v = 0;
   for (std::size_t i = pos + 2; i < pos + 6; ++i) {
-    const int h = hex_value(s[i]);
+    const int h = ocikit::detail::hex_value(s[i]);
     if (h < 0) return -1;
     v = v * 16 + h;
   }
