@@ -2,8 +2,8 @@
 # Checks `ocikit platform parse` and `ocikit platform select`: exact stdout, exit codes, and the
 # diagnostics on stderr.
 #   usage: platform_test.sh OCIKIT_BINARY [SHARED_DIR]
-# SHARED_DIR holds corpus/manifests/ (the Docker Hub manifest list); its checks are skipped when
-# it is absent. Exit 0 when every check passes, 1 otherwise.
+# SHARED_DIR (tests/data) holds corpus/manifests/ (the Docker Hub manifest list); its checks fail
+# when it is absent. Exit 0 when every check passes, 1 otherwise.
 set -u
 
 ocikit=$1
@@ -188,7 +188,8 @@ if [ -n "$shared" ] && [ -f "$hub" ]; then
   expect_rc 1
   expect_err "no manifest for linux/386; present: linux/ppc64le, linux/amd64, linux/s390x, linux/arm/v7, linux/arm64/v8"
 else
-  echo "skipped: the shared corpus is not available (${shared:-no SHARED_DIR given})"
+  name="hub: the corpus"
+  fail "no $hub (${shared:-no SHARED_DIR given})"
 fi
 
 finish
