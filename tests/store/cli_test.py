@@ -297,6 +297,8 @@ def test_tags_and_deletes(c, checks, s, store, sample):
     ref = c.json("referrers --artifact-type", ["referrers", "tools/multi@" + amd,
                                                "--artifact-type", "application/x-none"])
     checks.equal((ref or {}).get("manifests"), [], "referrers filtered: none")
+    c.refuse("referrers: unknown repository", ["referrers", "no/repo@" + amd])
+    c.refuse("referrers: not a digest", ["referrers", "tools/multi:1.0"], rc=(1, 2))
     c.expect("delete the signed child", ["delete", "tools/multi@" + amd])
     meta = store.metadata("tools/multi")
     checks.check(amd not in meta and sample.referrer.digest not in meta,
@@ -332,6 +334,9 @@ def test_locks(c, checks, s, store, rng):
     c.refuse("untag a write-locked tag", ["untag", "lk/r:v1"])
     c.refuse("delete a write-locked tag", ["delete", "lk/r:v1"])
     c.refuse("tag onto a write-locked tag", ["tag", "lk/r:v2", "v1"])
+    shown = c.json("lock without a change shows", ["lock", "lk/r:v1"]) or {}
+    checks.equal((shown.get("changeableAttributes") or {}).get("writeEnabled"), False,
+                 "lock REF shows writeEnabled false")
     c.expect("unlock", ["lock", "lk/r:v1", "--write-enabled", "true"])
     c.expect("lock a manifest against delete", ["lock", "lk/r@" + a.digest,
                                                 "--delete-enabled", "false"])
