@@ -254,7 +254,9 @@ class registry {
   // --- blobs ---------------------------------------------------------------------------------
 
   /// Stores a blob from a stream, hashed while written and checked against `expected`;
-  /// invisible until complete; stored once however many repositories use it.
+  /// invisible until complete; stored once however many repositories use it. (The embedded
+  /// store links it into the repository's layout when a manifest there references it; until
+  /// then it is readable by digest and collected by gc when no manifest comes.)
   /// Refusals: store.digest_mismatch, store.size_mismatch, store.invalid_name, store.io.
   virtual result<blob_info> push_blob(std::string_view repository, byte_source& content,
                                       const blob_expectation& expected = {}) = 0;
