@@ -386,6 +386,13 @@ inline result<embedded_store::repo_lock> embedded_store::lock_repository(
   auto s = detail::file_lock::acquire(private_path() / "store.lock", false);
   if (!s) return s.error();
   l.store = std::move(*s);
+  if (!create) {
+    // Checked before the lock too, so that a request for an unknown repository leaves no lock
+    // file behind.
+    auto exists = repository_exists(repository);
+    if (!exists) return exists.error();
+    if (!*exists) return detail::not_found("repository '" + std::string(repository) + "'");
+  }
   auto r = detail::file_lock::acquire(repo_lock_path(repository), true);
   if (!r) {
     // A store made before the locks directory existed.
