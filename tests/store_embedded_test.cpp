@@ -217,9 +217,8 @@ TEST_CASE("push_blob: stored once, shared by hard links, verified") {
   CHECK(stat_of(pool).st_nlink == 1);
   CHECK(s.list_repositories()->empty());
   CHECK(!path_exists(s.repo_dir("team/a")));
-  auto st = s.stat_blob("team/a", first->digest);
-  REQUIRE(st.has_value());
-  CHECK(st->size == static_cast<std::int64_t>(layer.size()));
+  // The repository serves it once a manifest there references it.
+  CHECK(s.stat_blob("team/a", first->digest).error() == errc::store_not_found);
 
   ocikit::store::memory_source b(layer);
   auto second = s.push_blob("team/b", b);
@@ -235,6 +234,10 @@ TEST_CASE("push_blob: stored once, shared by hard links, verified") {
   CHECK(sp.st_ino == stat_of(in_b).st_ino);
   CHECK(sp.st_nlink == 3);  // the pool and two repositories
   CHECK(ocikit::store::detail::list_dir(s.private_path() / "uploads").empty());
+  auto st = s.stat_blob("team/a", first->digest);
+  REQUIRE(st.has_value());
+  CHECK(st->size == static_cast<std::int64_t>(layer.size()));
+  CHECK(s.stat_blob("team/none", first->digest).error() == errc::store_not_found);
 
   // With an expected digest the store does not read content it has.
   ocikit::store::memory_source unused("ignored");
@@ -307,8 +310,9 @@ TEST_CASE("push_blob refusals leave nothing behind") {
 TEST_CASE("pull_blob detects damaged content and unknown blobs") {
   scratch sc;
   auto s = make_store(sc);
-  ocikit::store::memory_source in("good bytes");
-  auto b = s.push_blob("a", in);
+  const image im = make_image("x", {"good bytes"});
+  push_image(s, "a:v1", im);
+  const auto b = s.stat_blob("a", ocikit::digest::parse(sha256("good bytes")).value());
   REQUIRE(b.has_value());
   const auto pool = s.pool_path(b->digest);
   fs::permissions(pool, fs::perms::owner_write, fs::perm_options::add);

@@ -666,7 +666,7 @@ inline result<blob_info> embedded_store::stat_blob(std::string_view repository,
   if (auto ok = check_repository(repository); !ok) return ok.error();
   const auto p = layout_path(repository) / detail::blob_relative(digest);
   struct stat st {};
-  if (::stat(p.c_str(), &st) != 0 && ::stat(pool_path(digest).c_str(), &st) != 0) {
+  if (::stat(p.c_str(), &st) != 0) {
     return detail::not_found("blob " + std::string(digest.string()) + " in repository '" +
                              std::string(repository) + "'");
   }
@@ -718,7 +718,6 @@ inline result<std::unique_ptr<blob_reader>> embedded_store::open_blob(std::strin
   if (auto ok = check_repository(repository); !ok) return ok.error();
   const auto p = layout_path(repository) / detail::blob_relative(digest);
   auto file = file_source::open(p);
-  if (!file) file = file_source::open(pool_path(digest));  // pushed, not yet referenced
   if (!file) {
     return detail::not_found("blob " + std::string(digest.string()) + " in repository '" +
                              std::string(repository) + "'");
