@@ -71,7 +71,7 @@ auto parse_as(const std::string& r, ocikit::parse_mode mode) {
 
 void report(benchmark::State& state, std::size_t allocations) {
   const auto n = static_cast<double>(corpus().size());
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * corpus().size()));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(corpus().size()));
   state.counters["ns_per_ref"] =
       benchmark::Counter(n * static_cast<double>(state.iterations()),
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);

@@ -482,7 +482,7 @@ TEST_CASE("strict parser: the fast path agrees with Boost.JSON on layouts and ne
       "{\"a\":1}\n\n",
   };
   // Indentation of every length around the 16-byte steps, then a value, a ',' or a '}'.
-  for (std::size_t n : {1, 7, 8, 15, 16, 17, 31, 32, 33, 40}) {
+  for (std::size_t n : {1U, 7U, 8U, 15U, 16U, 17U, 31U, 32U, 33U, 40U}) {
     const std::string pad(n, ' ');
     all.push_back("{\n" + pad + "\"a\": 1,\n" + pad + "\"b\": [\n" + pad + "2\n" + pad + "]\n}");
     all.push_back("[1" + pad + "," + pad + "2" + pad + "]");

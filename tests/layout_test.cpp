@@ -298,7 +298,7 @@ TEST_CASE("layout_writer refuses bad content and leaves nothing behind", "[layou
   CHECK_FALSE(fs::exists(w->blob_path(layer.digest.view())));
   std::size_t files = 0;
   for (const auto& e : fs::recursive_directory_iterator(s.dir / "out")) {
-    files += e.is_regular_file() ? 1 : 0;
+    if (e.is_regular_file()) ++files;
   }
   CHECK(files == 2);  // oci-layout and the empty index.json: no temp file left
 

@@ -244,13 +244,11 @@ outcome normalized(std::string_view s, algorithm_set a) {
   } else {
     const std::string first(s.substr(0, slash));
     const std::string rest(s.substr(slash + 1));
-    if (first == "localhost") {
-      domain = first;
-      remainder = rest;
-    } else if (first == "index.docker.io") {
+    if (first == "index.docker.io") {
       domain = "docker.io";
       remainder = rest;
-    } else if (first.find_first_of(".:") != std::string::npos || lower(first) != first) {
+    } else if (first == "localhost" || first.find_first_of(".:") != std::string::npos ||
+               lower(first) != first) {
       domain = first;
       remainder = rest;
     } else {
@@ -771,7 +769,7 @@ TEST_CASE("strict: string() is the input and parsing it again is a fixed point",
     for (std::string p : {"a", "a/b", "a.b_c__d-e--f/g0", "library/ubuntu"}) {
       for (const std::string& t :
            std::vector<std::string>{"", ":t", ":Tag_1.2-x", ":" + tag_of(128)}) {
-        for (std::string g : {std::string(), "@" + sha256, "@sha512:" + h128}) {
+        for (const std::string& g : {std::string(), "@" + sha256, "@sha512:" + h128}) {
           inputs.push_back(d + p + t + g);
         }
       }

@@ -67,7 +67,11 @@ class any_manifest {
 
   /// The document's `mediaType` field ("" when the document has none).
   [[nodiscard]] std::string_view media_type() const noexcept {
-    return std::visit([](const auto& m) -> std::string_view { return m.media_type; }, v_);
+    if (const auto* m = get_if<image_manifest>()) return m->media_type;
+    if (const auto* i = get_if<image_index>()) return i->media_type;
+    if (const auto* d = get_if<docker_manifest>()) return d->media_type;
+    if (const auto* l = get_if<docker_manifest_list>()) return l->media_type;
+    return {};
   }
   /// The document's `artifactType` ("" for Docker kinds and when absent).
   [[nodiscard]] std::string_view artifact_type() const noexcept {

@@ -478,7 +478,7 @@ class digest : public detail::digest_accessors<digest> {
   std::uint32_t colon_ = 0;
   char* heap_ = nullptr;
   std::uint32_t heap_capacity_ = 0;
-  char inline_[inline_capacity];  // NOLINT(modernize-avoid-c-arrays): bytes [0, size_) are set
+  char inline_[inline_capacity];  // bytes [0, size_) are set
 };
 
 /// Writes the digest's text ("sha256:…").

@@ -424,6 +424,7 @@ class error {
 
   error() noexcept = default;
   /// An error at a byte offset; `ch` is the offending byte when `has_char`.
+  // NOLINTNEXTLINE(google-explicit-constructor): an errc converts to an error on purpose
   constexpr error(errc code, std::size_t offset = npos) noexcept : code_(code), offset_(offset) {}
   constexpr error(errc code, std::size_t offset, char ch) noexcept
       : code_(code), offset_(offset), ch_(ch), has_char_(true) {}

@@ -2,9 +2,9 @@
 # Checks `ocikit manifest validate`, `ocikit manifest digest` and `ocikit manifest inspect`: exact
 # stdout, exit codes, and the diagnostics on stderr.
 #   usage: manifest_test.sh OCIKIT_BINARY [SHARED_DIR]
-# SHARED_DIR (or the environment's OCIKIT_SHARED_DIR, which wins) holds corpus/manifests/: every
-# file is validated in one run over a glob, and the verdicts and digests are compared with
-# cases.jsonl. Those checks are skipped when it is absent, and the ones that read JSON need
+# SHARED_DIR (tests/data; or the environment's OCIKIT_SHARED_DIR, which wins) holds
+# corpus/manifests/: every file is validated in one run over a glob, and the verdicts and digests
+# are compared with cases.jsonl. Those checks fail when it is absent; the ones that read JSON need
 # python3. Exit 0 when every check passes, 1 otherwise.
 set -u
 
@@ -369,7 +369,8 @@ print(len(names))
     [ "$(cat "$tmp/count")" -ge 30 ] || fail "inspect printed only $(cat "$tmp/count") objects"
   fi
 else
-  echo "SKIP corpus checks: no corpus/manifests under '$shared'"
+  name="corpus"
+  fail "no corpus/manifests under '$shared'"
 fi
 
 finish

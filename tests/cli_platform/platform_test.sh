@@ -2,8 +2,8 @@
 # Checks `ocikit platform parse` and `ocikit platform select`: exact stdout, exit codes, and the
 # diagnostics on stderr.
 #   usage: platform_test.sh OCIKIT_BINARY [SHARED_DIR]
-# SHARED_DIR holds corpus/manifests/ (the Docker Hub manifest list); its checks are skipped when
-# it is absent. Exit 0 when every check passes, 1 otherwise.
+# SHARED_DIR (tests/data) holds corpus/manifests/ (the Docker Hub manifest list); its checks fail
+# when it is absent. Exit 0 when every check passes, 1 otherwise.
 set -u
 
 ocikit=$1
@@ -29,6 +29,22 @@ cat >"$tmp/index.json" <<EOF
                   "os.features": ["win32k"]}},
     {"mediaType": "$mt", "digest": "$d4", "size": 104,
      "platform": {"architecture": "unknown", "os": "unknown"}}
+  ]
+}
+EOF
+cat >"$tmp/features.json" <<EOF
+{
+  "schemaVersion": 2,
+  "mediaType": "application/vnd.oci.image.index.v1+json",
+  "manifests": [
+    {"mediaType": "$mt", "digest": "$d1", "size": 101,
+     "platform": {"architecture": "amd64", "os": "linux"}},
+    {"mediaType": "$mt", "digest": "$d4", "size": 104,
+     "platform": {"architecture": "386", "os": "linux"}},
+    {"mediaType": "$mt", "digest": "$d2", "size": 102,
+     "platform": {"architecture": "amd64", "os": "linux", "os.features": ["f1"]}},
+    {"mediaType": "$mt", "digest": "$d3", "size": 103,
+     "platform": {"architecture": "amd64", "os": "linux", "os.features": ["f2", "f1"]}}
   ]
 }
 EOF
@@ -95,6 +111,18 @@ run "select from stdin" "$ocikit" platform select --platform linux/amd64/v3 - <"
 expect_rc 0
 expect_out "$d1 linux/amd64 ($mt, 101 bytes)"
 
+run "select --all: every match, best first (rank, then more os.features)" "$ocikit" platform select --all --platform 'linux(+f1+f2)/amd64' "$tmp/features.json"
+expect_rc 0
+expect_out "$d3 linux(+f1+f2)/amd64 ($mt, 103 bytes)
+$d2 linux(+f1)/amd64 ($mt, 102 bytes)
+$d1 linux/amd64 ($mt, 101 bytes)
+$d4 linux/386 ($mt, 104 bytes)"
+
+run "select: os.features the request does not have are not chosen" "$ocikit" platform select --all --platform 'linux(+f2)/amd64' "$tmp/features.json"
+expect_rc 0
+expect_out "$d1 linux/amd64 ($mt, 101 bytes)
+$d4 linux/386 ($mt, 104 bytes)"
+
 run "select: no match" "$ocikit" platform select --platform linux/riscv64 "$tmp/index.json"
 expect_rc 1
 expect_no_out
@@ -160,7 +188,8 @@ if [ -n "$shared" ] && [ -f "$hub" ]; then
   expect_rc 1
   expect_err "no manifest for linux/386; present: linux/ppc64le, linux/amd64, linux/s390x, linux/arm/v7, linux/arm64/v8"
 else
-  echo "skipped: the shared corpus is not available (${shared:-no SHARED_DIR given})"
+  name="hub: the corpus"
+  fail "no $hub (${shared:-no SHARED_DIR given})"
 fi
 
 finish

@@ -1,13 +1,18 @@
-# Packaging tests (ctest label `cmake`): ocikit used by another CMake project in each of the three
-# ways a user can, from this source tree and with no network:
-#   cmake:install:*           a fresh configure of the tree (tests, benchmarks, fuzz, examples OFF)
-#                             installed into a temporary prefix;
+# Packaging tests (ctest label `cmake`): ocikit used by another project in each of the ways a
+# user can, from this source tree and with no network:
+#   cmake:install:*           a fresh configure of the tree with the default options, installed
+#                             into a temporary prefix without building anything, then checked
+#                             (check_install.cmake: headers, CMake package files, ocikit.pc);
 #   cmake:find_package:*      tests/cmake/find_package built against that prefix;
-#   cmake:add_subdirectory:*  tests/cmake/add_subdirectory built with the tree added as a subdir;
-#   cmake:fetchcontent:*      tests/cmake/fetchcontent built with FetchContent on the local tree.
-# Each consumer is configured, built and run as three tests chained with fixtures, so a failure
-# names its step. The consumers use the compiler, flags and generator of this build (a sanitizer
-# build checks them under the sanitizers too).
+#   cmake:add_subdirectory:*  tests/cmake/add_subdirectory built with the tree added as a subdir
+#                             (ocikit's headers under the consumer's strict warnings, -Werror);
+#   cmake:fetchcontent:*      tests/cmake/fetchcontent built with FetchContent (SYSTEM) on the
+#                             local tree;
+#   cmake:pkgconfig:*         consumer_main.cpp compiled by one compiler command line with the
+#                             flags of `pkg-config --cflags --libs ocikit` from that prefix.
+# Each consumer is configured, built and run as tests chained with fixtures, so a failure names
+# its step. The consumers use the compiler, flags and generator of this build (a sanitizer build
+# checks them under the sanitizers too).
 # Included by tests/CMakeLists.txt: CMAKE_CURRENT_LIST_DIR is tests/cmake.
 
 set(_ocikit_ck_src ${CMAKE_CURRENT_LIST_DIR})
@@ -43,24 +48,27 @@ else()
   set(_ocikit_ck_exe_subdir)
 endif()
 
-# Install: clean -> configure -> install.
+# Install: clean -> configure (the defaults, as a user's first `cmake -S . -B b`) -> install
+# (nothing built; --prefix given only at install time) -> check.
 add_test(NAME cmake:install:clean
   COMMAND ${CMAKE_COMMAND} -E rm -rf ${_ocikit_ck_prefix} ${_ocikit_ck_bin}/install-build)
 add_test(NAME cmake:install:configure
   COMMAND ${CMAKE_COMMAND} -S ${PROJECT_SOURCE_DIR} -B ${_ocikit_ck_bin}/install-build
-          ${_ocikit_ck_args}
-          -DOCIKIT_BUILD_TESTS=OFF -DOCIKIT_BUILD_BENCHMARKS=OFF -DOCIKIT_BUILD_FUZZ=OFF
-          -DOCIKIT_BUILD_EXAMPLES=OFF -DOCIKIT_INSTALL=ON
-          "-DCMAKE_INSTALL_PREFIX=${_ocikit_ck_prefix}")
+          ${_ocikit_ck_args})
 add_test(NAME cmake:install
   COMMAND ${CMAKE_COMMAND} --install ${_ocikit_ck_bin}/install-build ${_ocikit_ck_build_config}
           --prefix ${_ocikit_ck_prefix})
+add_test(NAME cmake:install:check
+  COMMAND ${CMAKE_COMMAND} -DPREFIX=${_ocikit_ck_prefix}
+          -P ${_ocikit_ck_src}/check_install.cmake)
 set_tests_properties(cmake:install:clean PROPERTIES FIXTURES_SETUP ocikit_ck_clean)
 set_tests_properties(cmake:install:configure PROPERTIES
   FIXTURES_REQUIRED ocikit_ck_clean FIXTURES_SETUP ocikit_ck_install_configured)
 set_tests_properties(cmake:install PROPERTIES
   FIXTURES_REQUIRED ocikit_ck_install_configured FIXTURES_SETUP ocikit_ck_installed)
-set(_ocikit_ck_tests cmake:install:clean cmake:install:configure cmake:install)
+set_tests_properties(cmake:install:check PROPERTIES FIXTURES_REQUIRED ocikit_ck_installed)
+set(_ocikit_ck_tests cmake:install:clean cmake:install:configure cmake:install
+    cmake:install:check)
 
 # One consumer: configure -> build -> run. Extra arguments go to its configure step.
 function(_ocikit_ck_consumer name requires)
@@ -88,5 +96,14 @@ _ocikit_ck_consumer(find_package ocikit_ck_installed
   -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF)
 _ocikit_ck_consumer(add_subdirectory "" "-DOCIKIT_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 _ocikit_ck_consumer(fetchcontent "" "-DOCIKIT_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+
+# pkg-config and a plain compiler command line, against the installed prefix.
+add_test(NAME cmake:pkgconfig
+  COMMAND ${CMAKE_COMMAND} -DPREFIX=${_ocikit_ck_prefix} "-DCXX=${CMAKE_CXX_COMPILER}"
+          "-DCXX_FLAGS=${CMAKE_CXX_FLAGS}" "-DLINKER_FLAGS=${CMAKE_EXE_LINKER_FLAGS}"
+          -DVERSION=${PROJECT_VERSION} -DOUT=${_ocikit_ck_bin}/pkgconfig
+          -P ${_ocikit_ck_src}/pkgconfig/build_and_run.cmake)
+set_tests_properties(cmake:pkgconfig PROPERTIES FIXTURES_REQUIRED ocikit_ck_installed)
+list(APPEND _ocikit_ck_tests cmake:pkgconfig)
 
 set_tests_properties(${_ocikit_ck_tests} PROPERTIES LABELS cmake TIMEOUT 900)

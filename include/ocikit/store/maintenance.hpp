@@ -562,7 +562,9 @@ inline result<fsck_report> embedded_store::fsck(const fsck_options& options) {
     for (const auto& [d, list] : by_digest) {
       if (list.size() < 2) continue;
       std::size_t untagged = 0;
-      for (std::size_t i : list) untagged += (*entries)[i].tagged() ? 0 : 1;
+      for (std::size_t i : list) {
+        if (!(*entries)[i].tagged()) ++untagged;
+      }
       if (untagged == 0) continue;
       const bool all_untagged = untagged == list.size();
       bool first = true;
