@@ -2,7 +2,7 @@
 # Store throughput against its baselines, paired in the same run (issue 11, "Targets"):
 #   push-blob      `ocikit store push-blob REPO FILE` of a SIZE blob (a fresh store each run)
 #                  vs `openssl dgst -sha256 FILE` then `cp FILE OUT`         target: ratio <= 1
-#   pull-blob      `ocikit store cat-blob REPO@DIGEST > OUT` (verified while read)
+#   pull-blob      `ocikit store cat-blob REPO@DIGEST > OUT` of the image's layer (verified)
 #                  vs `openssl dgst -sha256` + `cp` of the stored blob        target: ratio <= 1
 #   push-image     `ocikit store push oci:DIR:TAG REF` of a one-layer image of SIZE
 #                  vs `skopeo copy oci:DIR:TAG oci:OTHER:TAG`                 target: ratio <= 1/3
@@ -76,7 +76,7 @@ cat "$work/blob" >/dev/null # the source in the page cache for everyone alike
 
 push_blob() { "$ocikit" store push-blob bench/blob "$work/blob"; }
 dgst_cp() { openssl dgst -sha256 "$1" && cp "$1" "$work/out"; }
-pull_blob() { "$ocikit" store cat-blob "bench/blob@$digest" >"$work/out"; }
+pull_blob() { "$ocikit" store cat-blob "bench/image@$digest" >"$work/out"; }
 push_image() { "$ocikit" store push "oci:$layout:v1" bench/image:v1; }
 skopeo_copy() { skopeo copy -q "oci:$layout:v1" "oci:$work/other:v1"; }
 
@@ -87,7 +87,13 @@ for ((i = 1; i <= runs; i++)); do
   rm -f "$work/out"
   b+=("$(ms dgst_cp "$work/blob")")
   rm -f "$work/out"
-  stored=$("$ocikit" store layout bench/blob)/blobs/sha256/${digest#sha256:}
+  fresh_store
+  e+=("$(ms push_image)")
+  rm -rf "$work/other"
+  f+=("$(ms skopeo_copy)")
+  rm -rf "$work/other"
+  # The pull reads the layer of the image just pushed; its baseline reads the stored file.
+  stored=$("$ocikit" store layout bench/image)/blobs/sha256/${digest#sha256:}
   [[ -f $stored ]] || stored=$work/blob
   c+=("$(ms pull_blob)")
   cmp -s "$work/out" "$work/blob" || {
@@ -97,11 +103,6 @@ for ((i = 1; i <= runs; i++)); do
   rm -f "$work/out"
   d+=("$(ms dgst_cp "$stored")")
   rm -f "$work/out"
-  fresh_store
-  e+=("$(ms push_image)")
-  rm -rf "$work/other"
-  f+=("$(ms skopeo_copy)")
-  rm -rf "$work/other"
   echo "run $i: push-blob ${a[-1]} / ${b[-1]} ms, pull-blob ${c[-1]} / ${d[-1]} ms," \
     "push-image ${e[-1]} / ${f[-1]} ms"
 done

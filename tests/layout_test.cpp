@@ -512,35 +512,36 @@ TEST_CASE("push_image refusals leave the store without the tag", "[layout][trans
   ocikit::store::memory_source empty_json("{}");
   REQUIRE(ok(store->push_blob("team/app", empty_json)));
   const auto before = tree_of(s.dir / "store");
-  SECTION("a small layer whose bytes changed (found before anything is written)") {
-    const descriptor layer = blob_descriptor(ocikit::media_types::oci_layer_tar, layer_bytes);
-    write_text(s.dir / "src" / "blobs" / "sha256" / std::string(layer.digest.encoded()),
-               "layer content, NOT a real tar");
+  // The file of a blob in the source layout, and the error id of pushing `name` to team/app:v1.
+  const auto file_of = [&](std::string_view media_type, std::string_view bytes) {
+    return s.dir / "src" / "blobs" / "sha256" /
+           std::string(blob_descriptor(media_type, bytes).digest.encoded());
+  };
+  const auto refusal = [&](std::string_view name) {
     const auto src = image_layout::open(s.dir / "src");
-    const auto r = ocikit::layout::push_image(*src, "app", *store, tag_target("team/app", "v1"));
-    REQUIRE_FALSE(ok(r));
-    CHECK(r.error().id() == "content.digest_mismatch");
+    const auto r = ocikit::layout::push_image(*src, name, *store, tag_target("team/app", "v1"));
+    return ok(r) ? std::string("(pushed)") : std::string(r.error().id());
+  };
+  const auto layer_file = file_of(ocikit::media_types::oci_layer_tar, layer_bytes);
+
+  SECTION("a small layer whose bytes changed (found before anything is written)") {
+    write_text(layer_file, "layer content, NOT a real tar");
+    CHECK(refusal("app") == "content.digest_mismatch");
   }
   SECTION("the largest blob changed (found by the store while it writes)") {
-    write_text(
-        s.dir / "src" / "blobs" / "sha256" /
-            std::string(
-                blob_descriptor(ocikit::media_types::oci_config, config_bytes).digest.encoded()),
-        std::string(config_bytes.size(), ' '));
-    const auto src = image_layout::open(s.dir / "src");
-    const auto r = ocikit::layout::push_image(*src, "app", *store, tag_target("team/app", "v1"));
-    REQUIRE_FALSE(ok(r));
-    CHECK(r.error().id() == "store.digest_mismatch");
+    write_text(file_of(ocikit::media_types::oci_config, config_bytes),
+               std::string(config_bytes.size(), ' '));
+    CHECK(refusal("app") == "store.digest_mismatch");
   }
   SECTION("a layer longer than its descriptor") {
-    const descriptor layer = blob_descriptor(ocikit::media_types::oci_layer_tar, layer_bytes);
-    write_text(s.dir / "src" / "blobs" / "sha256" / std::string(layer.digest.encoded()),
-               layer_bytes + "extra");
-    const auto src = image_layout::open(s.dir / "src");
-    const auto r = ocikit::layout::push_image(*src, "app", *store, tag_target("team/app", "v1"));
-    REQUIRE_FALSE(ok(r));
-    CHECK(r.error().id() == "content.size_mismatch");
+    write_text(layer_file, layer_bytes + "extra");
+    CHECK(refusal("app") == "content.size_mismatch");
   }
+  SECTION("a missing layer") {
+    fs::remove(layer_file);
+    CHECK(refusal("app") == "layout.not_found");
+  }
+  SECTION("a name the layout does not have") { CHECK(refusal("v9") == "layout.not_found"); }
   SECTION("a locked tag") {
     const auto src = image_layout::open(s.dir / "src");
     REQUIRE(ok(ocikit::layout::push_image(*src, "app", *store, tag_target("team/app", "v2"))));
@@ -553,20 +554,6 @@ TEST_CASE("push_image refusals leave the store without the tag", "[layout][trans
     CHECK(store->resolve(std::string_view("team/app:v2")).value().digest == samples.app.digest);
     CHECK_FALSE(ok(store->stat_blob("team/app", samples.amd64.digest.view())));
     return;
-  }
-  SECTION("a missing layer") {
-    const descriptor layer = blob_descriptor(ocikit::media_types::oci_layer_tar, layer_bytes);
-    fs::remove(s.dir / "src" / "blobs" / "sha256" / std::string(layer.digest.encoded()));
-    const auto src = image_layout::open(s.dir / "src");
-    const auto r = ocikit::layout::push_image(*src, "app", *store, tag_target("team/app", "v1"));
-    REQUIRE_FALSE(ok(r));
-    CHECK(r.error().id() == "layout.not_found");
-  }
-  SECTION("a name the layout does not have") {
-    const auto src = image_layout::open(s.dir / "src");
-    const auto r = ocikit::layout::push_image(*src, "v9", *store, tag_target("team/app", "v1"));
-    REQUIRE_FALSE(ok(r));
-    CHECK(r.error().id() == "layout.not_found");
   }
   const auto resolved = store->resolve(std::string_view("team/app:v1"));
   REQUIRE_FALSE(ok(resolved));

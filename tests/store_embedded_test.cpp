@@ -204,20 +204,29 @@ TEST_CASE("init, open and their refusals") {
 TEST_CASE("push_blob: stored once, shared by hard links, verified") {
   scratch sc;
   auto s = make_store(sc);
-  const std::string layer = "layer bytes";
+  const image im = make_image("shared", {"layer bytes"});
+  const std::string layer = im.layers[0];
   ocikit::store::memory_source a(layer);
   auto first = s.push_blob("team/a", a);
   REQUIRE(first.has_value());
   CHECK(first->digest.str() == sha256(layer));
   CHECK(first->size == static_cast<std::int64_t>(layer.size()));
   CHECK(!first->existed);
+  const auto pool = s.pool_path(first->digest);
+  // Only the pool holds it until a manifest references it; no repository appears.
+  CHECK(stat_of(pool).st_nlink == 1);
+  CHECK(s.list_repositories()->empty());
+  CHECK(!path_exists(s.repo_dir("team/a")));
+  // The repository serves it once a manifest there references it.
+  CHECK(s.stat_blob("team/a", first->digest).error() == errc::store_not_found);
 
   ocikit::store::memory_source b(layer);
   auto second = s.push_blob("team/b", b);
   REQUIRE(second.has_value());
   CHECK(second->existed);
 
-  const auto pool = s.pool_path(first->digest);
+  push_image(s, "team/a:v1", im);
+  push_image(s, "team/b:v1", im);
   const auto in_a = s.layout_path("team/a") / "blobs" / "sha256" / first->digest.encoded();
   const auto in_b = s.layout_path("team/b") / "blobs" / "sha256" / first->digest.encoded();
   const auto sp = stat_of(pool);
@@ -225,6 +234,10 @@ TEST_CASE("push_blob: stored once, shared by hard links, verified") {
   CHECK(sp.st_ino == stat_of(in_b).st_ino);
   CHECK(sp.st_nlink == 3);  // the pool and two repositories
   CHECK(ocikit::store::detail::list_dir(s.private_path() / "uploads").empty());
+  auto st = s.stat_blob("team/a", first->digest);
+  REQUIRE(st.has_value());
+  CHECK(st->size == static_cast<std::int64_t>(layer.size()));
+  CHECK(s.stat_blob("team/none", first->digest).error() == errc::store_not_found);
 
   // With an expected digest the store does not read content it has.
   ocikit::store::memory_source unused("ignored");
@@ -233,16 +246,27 @@ TEST_CASE("push_blob: stored once, shared by hard links, verified") {
   auto mounted = s.push_blob("team/c", unused, known);
   REQUIRE(mounted.has_value());
   CHECK(mounted->existed);
-  CHECK(stat_of(pool).st_nlink == 4);
 
   // Pull, streamed and verified.
   ocikit::store::string_sink out;
   auto pulled = s.pull_blob("team/b", first->digest, out);
   REQUIRE(pulled.has_value());
   CHECK(out.data == layer);
-  auto st = s.stat_blob("team/a", first->digest);
-  REQUIRE(st.has_value());
-  CHECK(st->size == static_cast<std::int64_t>(layer.size()));
+}
+
+TEST_CASE("push_manifest refuses a blob whose stored size differs from the manifest's") {
+  scratch sc;
+  auto s = make_store(sc);
+  image im = make_image("x", {"four"});
+  push_blobs(s, "a", im);
+  std::string wrong = im.manifest;
+  wrong.replace(wrong.find("\"size\":4}"), 9, "\"size\":5}");
+  auto r = s.push_manifest("a:v1", wrong);
+  REQUIRE(!r.has_value());
+  CHECK(r.error() == errc::store_size_mismatch);
+  CHECK(r.error().message() == "size mismatch, nothing was stored: " + sha256("four") +
+                                   " has 4 bytes, the manifest says 5");
+  CHECK(s.list_repositories()->empty());
 }
 
 TEST_CASE("push_blob refusals leave nothing behind") {
@@ -286,8 +310,9 @@ TEST_CASE("push_blob refusals leave nothing behind") {
 TEST_CASE("pull_blob detects damaged content and unknown blobs") {
   scratch sc;
   auto s = make_store(sc);
-  ocikit::store::memory_source in("good bytes");
-  auto b = s.push_blob("a", in);
+  const image im = make_image("x", {"good bytes"});
+  push_image(s, "a:v1", im);
+  const auto b = s.stat_blob("a", ocikit::digest::parse(sha256("good bytes")).value());
   REQUIRE(b.has_value());
   const auto pool = s.pool_path(b->digest);
   fs::permissions(pool, fs::perms::owner_write, fs::perm_options::add);
@@ -356,7 +381,7 @@ TEST_CASE("push_manifest refusals change nothing") {
   CHECK(r.error() == errc::store_blob_missing);
   CHECK(r.error().message().find(sha256("layer-1")) != std::string::npos);
   CHECK(r.error().message().find(sha256(im.config)) != std::string::npos);
-  CHECK(s.list_repositories()->size() <= 1);
+  CHECK(s.list_repositories()->empty());
   CHECK(!path_exists(s.pool_path(ocikit::digest::parse(im.digest).value())));
 
   push_blobs(s, "a", im);
@@ -389,8 +414,10 @@ TEST_CASE("push_manifest refusals change nothing") {
   r = s.push_manifest("example.com/a:v1", im.manifest);
   REQUIRE(!r.has_value());
   CHECK(r.error() == errc::store_wrong_registry);
-  CHECK(tags_of(s, "a").empty());
-  CHECK(s.list_metadata("a")->empty());
+  // No repository appeared, nothing is linked anywhere but the pool.
+  CHECK(s.list_tags("a").error() == errc::store_not_found);
+  CHECK(s.list_repositories()->empty());
+  CHECK(!path_exists(s.repo_dir("a")));
 }
 
 TEST_CASE("a moved tag leaves the old manifest untagged") {
@@ -637,7 +664,7 @@ TEST_CASE("locks: a locked item refuses the change and nothing changes") {
   CHECK(r.error().message() == "locked: tag 'v1' has writeEnabled=false: it cannot be overwritten");
   CHECK(s.delete_manifest("app:v1").error() == errc::store_locked);
   CHECK(s.untag("app", "v1").error() == errc::store_locked);
-  CHECK(s.tag(*s.parse("app@" + d1), "v1").has_value());  // same manifest: nothing moves
+  CHECK(s.tag(*s.parse("app@" + d1), "v1").error() == errc::store_locked);  // not even in place
   CHECK(file_text(s.layout_path("app") / "index.json").size() == locked_index.size());
   CHECK(resolved(s, "app:v1") == d1);
   auto got = s.get_attributes(*s.parse("app:v1"));

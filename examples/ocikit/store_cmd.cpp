@@ -82,6 +82,19 @@ result<embedded_store> open_store(const store_context& ctx) {
   return embedded_store::open_or_init(store_directory(ctx));
 }
 
+/// store.not_found when `repository` is not in the store (checked before a verb that would
+/// otherwise take the repository's lock, which leaves a lock file behind).
+std::optional<ocikit::error> missing_repository(embedded_store& s, std::string_view repository) {
+  if (auto c = store::check_repository(repository); !c) return c.error();
+  auto exists = s.repository_exists(repository);
+  if (!exists) return exists.error();
+  if (!*exists) {
+    return ocikit::error(errc::store_not_found, ocikit::error::npos,
+                         "repository '" + std::string(repository) + "'");
+  }
+  return std::nullopt;
+}
+
 /// Writes digest, mediaType, size (and artifactType) as members of the open object.
 void descriptor_members(json_writer& w, const descriptor& d) {
   w.member("digest", d.digest.string()).member("mediaType", d.media_type).member("size", d.size);
@@ -363,6 +376,8 @@ int run_tag(const store_context& ctx, const tag_options& o) {
   if (!s) return fail("tag", s.error());
   auto source = s->parse(o.source);
   if (!source) return fail("tag", source.error());
+  // What does not resolve is refused before the store takes any lock.
+  if (auto found = s->resolve(*source); !found) return fail("tag", found.error());
   for (const auto& t : o.tags) {
     if (auto c = store::check_tag(t); !c) return fail("tag", c.error());
   }
@@ -396,8 +411,11 @@ int run_untag(const store_context& ctx, const refs_options& o) {
   for (const auto& r : o.references) {
     auto t = s->parse(r, false);
     if (!t) return fail("untag", t.error());
-    if (t->tag.empty() || t->digest)
+    if (t->tag.empty() || t->digest) {
       return usage("untag", "name each tag as REPO:TAG, got '" + r + "'");
+    }
+    // An unknown tag is refused before the store takes any lock.
+    if (auto found = s->resolve(*t); !found) return fail("untag", found.error());
     targets.push_back(std::move(*t));
   }
   std::vector<std::string> done;
@@ -443,6 +461,7 @@ int run_delete(const store_context& ctx, const refs_options& o) {
       return usage("delete", "name a manifest as REPO:TAG or REPO@DIGEST, got '" + r +
                                  "' (delete-repo deletes a repository)");
     }
+    if (auto found = s->resolve(*t); !found) return fail("delete", found.error());
     targets.push_back(std::move(*t));
   }
   std::vector<store::delete_report> reports;
@@ -463,6 +482,7 @@ struct repo_options : verb_base {
 int run_delete_repo(const store_context& ctx, const repo_options& o) {
   auto s = open_store(ctx);
   if (!s) return fail("delete-repo", s.error());
+  if (auto e = missing_repository(*s, o.repository)) return fail("delete-repo", *e);
   auto r = s->delete_repository(o.repository, o.dry_run);
   if (!r) return fail("delete-repo", r.error());
   std::vector<store::delete_report> reports{std::move(*r)};
@@ -570,6 +590,7 @@ int run_lock(const store_context& ctx, const lock_options& o) {
   if (!s) return fail("lock", s.error());
   auto t = s->parse(o.reference, false);
   if (!t) return fail("lock", t.error());
+  if (auto e = missing_repository(*s, t->repository)) return fail("lock", *e);
   store::attribute_update u;
   u.write_enabled = o.write_enabled;
   u.delete_enabled = o.delete_enabled;

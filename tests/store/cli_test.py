@@ -128,8 +128,6 @@ def test_blobs_and_manifests(c, checks, s, store, rng):
     other = random_layer(rng, "pb2", 3000)
     p = c.expect("push-blob -", ["push-blob", "pb/x", "-"], stdin=other.data)
     checks.check(other.digest in p.stdout.decode(), "push-blob - prints the digest", p.stdout)
-    p = c.expect("cat-blob", ["cat-blob", "pb/x@" + layer.digest])
-    checks.check(p.stdout == layer.data, "cat-blob: the exact bytes")
     c.refuse("push-blob: malformed repository", ["push-blob", "PB/x", f])
     c.refuse("push-blob: missing file", ["push-blob", "pb/x", s.path("nope")], rc=2)
     c.refuse("cat-blob: unknown blob", ["cat-blob", "pb/x@sha256:" + "1" * 64])
@@ -143,6 +141,13 @@ def test_blobs_and_manifests(c, checks, s, store, rng):
     checks.check(img.digest in p.stdout.decode(), "push-manifest prints the digest", p.stdout)
     p = c.expect("cat-manifest", ["cat-manifest", "pb/x:v1"])
     checks.check(p.stdout == img.manifest, "cat-manifest: the exact bytes")
+    # (A blob pushed alone may be held outside the repository until a manifest references it:
+    # read back once one does.)
+    p = c.expect("cat-blob", ["cat-blob", "pb/x@" + layer.digest])
+    checks.check(p.stdout == layer.data, "cat-blob: the exact bytes")
+    p = c.expect("cat-blob -", ["cat-blob", "pb/x@" + other.digest])
+    checks.check(p.stdout == other.data, "cat-blob: the exact bytes of the blob from stdin")
+    c.refuse("cat-blob: a blob of another repository", ["cat-blob", "library/base@" + layer.digest])
     c.expect("push-manifest by digest", ["push-manifest", "pb/x@" + img.digest, mf])
     c.expect("push-manifest from stdin, --media-type",
              ["push-manifest", "pb/x:v2", "-", "--media-type", OCI_MANIFEST], stdin=img.manifest)
@@ -297,6 +302,8 @@ def test_tags_and_deletes(c, checks, s, store, sample):
     ref = c.json("referrers --artifact-type", ["referrers", "tools/multi@" + amd,
                                                "--artifact-type", "application/x-none"])
     checks.equal((ref or {}).get("manifests"), [], "referrers filtered: none")
+    c.refuse("referrers: unknown repository", ["referrers", "no/repo@" + amd])
+    c.refuse("referrers: not a digest", ["referrers", "tools/multi:1.0"], rc=(1, 2))
     c.expect("delete the signed child", ["delete", "tools/multi@" + amd])
     meta = store.metadata("tools/multi")
     checks.check(amd not in meta and sample.referrer.digest not in meta,
@@ -332,6 +339,9 @@ def test_locks(c, checks, s, store, rng):
     c.refuse("untag a write-locked tag", ["untag", "lk/r:v1"])
     c.refuse("delete a write-locked tag", ["delete", "lk/r:v1"])
     c.refuse("tag onto a write-locked tag", ["tag", "lk/r:v2", "v1"])
+    shown = c.json("lock without a change shows", ["lock", "lk/r:v1"]) or {}
+    checks.equal((shown.get("changeableAttributes") or {}).get("writeEnabled"), False,
+                 "lock REF shows writeEnabled false")
     c.expect("unlock", ["lock", "lk/r:v1", "--write-enabled", "true"])
     c.expect("lock a manifest against delete", ["lock", "lk/r@" + a.digest,
                                                 "--delete-enabled", "false"])

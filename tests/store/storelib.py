@@ -83,6 +83,7 @@ class Checks:
         print("%s: %s" % (self.name, text), flush=True)
 
     def done(self):
+        self.check(self.count > 1, "the test checked something")
         took = time.monotonic() - self.started
         print("%s: %d checks, %d failed, %.1fs" % (self.name, self.count, self.failed, took))
         sys.exit(1 if self.failed else 0)

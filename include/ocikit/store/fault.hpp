@@ -8,9 +8,10 @@
 // The steps, in the order a push meets them:
 //   blob.written          a blob's bytes are in its upload file, not yet fsynced or checked
 //   blob.synced           the upload file is fsynced and checked, not yet in the pool
-//   blob.pooled           the blob is linked into the pool (blobs/<alg>/<hex>), not yet into
-//                         the repository
-//   blob.linked           the blob is linked into the repository, the upload file not yet removed
+//   blob.pooled           the blob is linked into the pool (blobs/<alg>/<hex>), the upload file
+//                         not yet removed (for a manifest's bytes: not yet into the repository)
+//   blob.linked           a manifest's bytes are linked into the repository, the upload file not
+//                         yet removed
 //   manifest.stored       a pushed manifest's bytes are in the pool and the repository, the
 //                         repository's index.json not yet changed
 //   index.temp_written    a new index.json is written and fsynced under its temporary name

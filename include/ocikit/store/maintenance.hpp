@@ -193,7 +193,7 @@ inline result<gc_report> embedded_store::gc(const gc_options& options) {
   // Repository links that go (for the dry run's pool arithmetic): pool digest -> count.
   std::map<std::string, std::uint64_t> links_going;
   for (const std::string& repo : *repos) {
-    auto rl = detail::file_lock::acquire(repo_dir(repo) / "_lock", true);
+    auto rl = detail::file_lock::acquire(repo_lock_path(repo), true);
     if (!rl) return rl.error();
     auto idx = load_index(repo);
     if (!idx) return idx.error();
@@ -516,7 +516,7 @@ inline result<fsck_report> embedded_store::fsck(const fsck_options& options) {
   for (const std::string& repo : *repos) {
     detail::file_lock rl;
     if (repair) {
-      auto l = detail::file_lock::acquire(repo_dir(repo) / "_lock", true);
+      auto l = detail::file_lock::acquire(repo_lock_path(repo), true);
       if (!l) return l.error();
       rl = std::move(*l);
     }

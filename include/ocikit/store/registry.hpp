@@ -254,11 +254,14 @@ class registry {
   // --- blobs ---------------------------------------------------------------------------------
 
   /// Stores a blob from a stream, hashed while written and checked against `expected`;
-  /// invisible until complete; stored once however many repositories use it.
+  /// invisible until complete; stored once however many repositories use it. (The embedded
+  /// store links it into the repository's layout when a manifest there references it; until
+  /// then the repository does not serve it, and gc collects it when no manifest comes.)
   /// Refusals: store.digest_mismatch, store.size_mismatch, store.invalid_name, store.io.
   virtual result<blob_info> push_blob(std::string_view repository, byte_source& content,
                                       const blob_expectation& expected = {}) = 0;
-  /// The digest and size of a blob the repository has (store.not_found otherwise).
+  /// The digest and size of a blob the repository has (store.not_found otherwise): one that a
+  /// manifest of the repository references.
   virtual result<blob_info> stat_blob(std::string_view repository, digest_view digest) = 0;
   /// A verifying reader of a blob of the repository (store.not_found otherwise).
   virtual result<std::unique_ptr<blob_reader>> open_blob(std::string_view repository,

@@ -219,6 +219,13 @@ class embedded_store : public registry {
   [[nodiscard]] std::filesystem::path repo_dir(std::string_view repository) const {
     return root_ / "repos" / std::string(repository);
   }
+  /// The lock file of a repository: .ocikit/locks/<name with '/' as '+'> (outside the
+  /// repository, so that a refused request leaves no trace there).
+  [[nodiscard]] std::filesystem::path repo_lock_path(std::string_view repository) const {
+    std::string name(repository);
+    std::replace(name.begin(), name.end(), '/', '+');
+    return private_path() / "locks" / name;
+  }
   [[nodiscard]] std::filesystem::path index_path(std::string_view repository) const {
     return layout_path(repository) / "index.json";
   }
@@ -238,7 +245,7 @@ class embedded_store : public registry {
   result<void> write_index(std::string_view repository, const std::string& text);
   result<void> update_catalog(std::string_view repository, const detail::repo_index& index);
   result<blob_info> ingest(std::string_view repository, byte_source& content,
-                           const blob_expectation& expected);
+                           const blob_expectation& expected, bool link_repository = true);
   result<void> link_into_repo(std::string_view repository, digest_view d);
   result<std::string> read_blob_bytes(std::string_view repository, digest_view d,
                                       std::int64_t size);
@@ -306,7 +313,8 @@ inline result<embedded_store> embedded_store::init(const std::filesystem::path& 
     return existing.error();
   }
   const auto priv = dir / detail::private_dir;
-  for (const auto& d : {dir / "blobs" / "sha256", dir / "repos", priv / "uploads", priv / "tmp"}) {
+  for (const auto& d :
+       {dir / "blobs" / "sha256", dir / "repos", priv / "uploads", priv / "tmp", priv / "locks"}) {
     if (auto ok = detail::make_dirs(d); !ok) return ok.error();
   }
   const auto tmp = priv / "tmp";
@@ -378,33 +386,22 @@ inline result<embedded_store::repo_lock> embedded_store::lock_repository(
   auto s = detail::file_lock::acquire(private_path() / "store.lock", false);
   if (!s) return s.error();
   l.store = std::move(*s);
-  const auto dir = repo_dir(repository);
   if (!create) {
+    // Checked before the lock too, so that a request for an unknown repository leaves no lock
+    // file behind.
     auto exists = repository_exists(repository);
     if (!exists) return exists.error();
     if (!*exists) return detail::not_found("repository '" + std::string(repository) + "'");
-  } else if (auto ok = detail::make_dirs(dir); !ok) {
-    return ok.error();
   }
-  for (;;) {
-    auto r = detail::file_lock::acquire(dir / "_lock", true);
-    if (!r) {
-      // The repository was deleted (with its directory) while we waited: make it again.
-      if (create && r.error() == errc::store_io) {
-        if (auto ok = detail::make_dirs(dir); !ok) return ok.error();
-        auto again = detail::file_lock::acquire(dir / "_lock", true);
-        if (!again) return again.error();
-        l.repo = std::move(*again);
-        break;
-      }
-      return r.error();
-    }
-    l.repo = std::move(*r);
-    break;
+  auto r = detail::file_lock::acquire(repo_lock_path(repository), true);
+  if (!r) {
+    // A store made before the locks directory existed.
+    if (auto ok = detail::make_dirs(private_path() / "locks"); !ok) return ok.error();
+    r = detail::file_lock::acquire(repo_lock_path(repository), true);
+    if (!r) return r.error();
   }
-  if (create) {
-    if (auto ok = ensure_layout(repository); !ok) return ok.error();
-  } else {
+  l.repo = std::move(*r);
+  if (!create) {
     auto exists = repository_exists(repository);
     if (!exists) return exists.error();
     if (!*exists) return detail::not_found("repository '" + std::string(repository) + "'");
@@ -557,7 +554,8 @@ inline result<void> embedded_store::link_into_repo(std::string_view repository, 
 }
 
 inline result<blob_info> embedded_store::ingest(std::string_view repository, byte_source& content,
-                                                const blob_expectation& expected) {
+                                                const blob_expectation& expected,
+                                                bool link_repository) {
   const digest_algorithm alg =
       expected.digest ? expected.digest->known_algorithm().value_or(digest_algorithm::blake3)
                       : expected.algorithm;
@@ -566,7 +564,9 @@ inline result<blob_info> embedded_store::ingest(std::string_view repository, byt
     struct stat st {};
     if (::stat(pool_path(*expected.digest).c_str(), &st) == 0 &&
         (expected.size < 0 || st.st_size == expected.size)) {
-      if (auto ok = link_into_repo(repository, *expected.digest); !ok) return ok.error();
+      if (link_repository) {
+        if (auto ok = link_into_repo(repository, *expected.digest); !ok) return ok.error();
+      }
       return blob_info{*expected.digest, static_cast<std::int64_t>(st.st_size), true};
     }
   }
@@ -634,29 +634,36 @@ inline result<blob_info> embedded_store::ingest(std::string_view repository, byt
     return ok.error();
   }
   fault_point("blob.pooled");
-  if (auto ok = link_into_repo(repository, *got); !ok) return ok.error();
-  fault_point("blob.linked");
+  if (link_repository) {
+    if (auto ok = link_into_repo(repository, *got); !ok) return ok.error();
+    fault_point("blob.linked");
+  }
   return blob_info{std::move(*got), static_cast<std::int64_t>(written), existed};
 }
 
 inline result<blob_info> embedded_store::push_blob(std::string_view repository,
                                                    byte_source& content,
                                                    const blob_expectation& expected) {
-  auto l = lock_repository(repository, true);
-  if (!l) return l.error();
-  l->repo.release();  // blobs need only the store lock (shared) and the layout
-  auto idx = load_index(repository);
-  if (!idx) return idx.error();
-  const auto attrs = detail::read_attributes(idx->annotations, detail::keys::repository_scope);
-  if (!attrs.write_enabled) {
-    return detail::locked("repository '" + std::string(repository) +
-                          "' has writeEnabled=false: no push");
+  // The blob goes into the pool only: the repository links it when a manifest references it
+  // (so a push that fails half way leaves the repository as it was).
+  if (auto ok = check_repository(repository); !ok) return ok.error();
+  auto store_lock = detail::file_lock::acquire(private_path() / "store.lock", false);
+  if (!store_lock) return store_lock.error();
+  if (auto idx = load_index(repository)) {
+    const auto attrs = detail::read_attributes(idx->annotations, detail::keys::repository_scope);
+    if (!attrs.write_enabled) {
+      return detail::locked("repository '" + std::string(repository) +
+                            "' has writeEnabled=false: no push");
+    }
+  } else if (idx.error() != errc::store_not_found) {
+    return idx.error();
   }
-  return ingest(repository, content, expected);
+  return ingest(repository, content, expected, false);
 }
 
 inline result<blob_info> embedded_store::stat_blob(std::string_view repository,
                                                    digest_view digest) {
+  if (auto ok = check_repository(repository); !ok) return ok.error();
   const auto p = layout_path(repository) / detail::blob_relative(digest);
   struct stat st {};
   if (::stat(p.c_str(), &st) != 0) {
@@ -811,6 +818,10 @@ inline result<std::vector<std::string>> embedded_store::apply_tag(const detail::
   if (!same) return same.error();
   auto old = index.find_tag(tag, where);
   if (!old) return old.error();
+  if (*old && !(*old)->second.tag_attributes().write_enabled) {
+    return detail::locked("tag '" + std::string(tag) + "' has writeEnabled=false: it cannot be " +
+                          ((*old)->second.d.digest == manifest.d.digest ? "written" : "moved"));
+  }
   if (*old && (*old)->second.d.digest == manifest.d.digest) {
     // Already there: only the times change.
     for (auto& [i, e] : *same) {
@@ -900,20 +911,29 @@ inline result<descriptor> embedded_store::push_manifest(const target& where, std
   if (!l) return l.error();
   const std::string ipath = index_path(where.repository).string();
   auto idx = load_index(where.repository);
+  if (!idx && idx.error() == errc::store_not_found) idx = detail::repo_index();  // a new one
   if (!idx) return idx.error();
   if (!detail::read_attributes(idx->annotations, detail::keys::repository_scope).write_enabled) {
     return detail::locked("repository '" + where.repository + "' has writeEnabled=false: no push");
   }
   // Everything it references must be here (a subject may be missing).
   std::vector<std::string> missing;
+  std::vector<std::string> wrong_size;
+  std::vector<ocikit::digest> to_link;  // in the pool, not yet in the repository
   const auto need_blob = [&](const descriptor& d) -> result<void> {
     struct stat st {};
     const auto in_repo = layout_path(where.repository) / detail::blob_relative(d.digest);
-    if (::stat(in_repo.c_str(), &st) == 0) return {};
-    if (::stat(pool_path(d.digest).c_str(), &st) == 0) {
-      return link_into_repo(where.repository, d.digest);
+    const bool linked = ::stat(in_repo.c_str(), &st) == 0;
+    if (!linked && ::stat(pool_path(d.digest).c_str(), &st) != 0) {
+      if (d.urls.empty()) missing.push_back(d.digest.str());
+      return {};
     }
-    if (d.urls.empty()) missing.push_back(d.digest.str());
+    if (st.st_size != d.size) {
+      wrong_size.push_back(d.digest.str() + " has " + std::to_string(st.st_size) +
+                           " bytes, the manifest says " + std::to_string(d.size));
+      return {};
+    }
+    if (!linked) to_link.push_back(d.digest);
     return {};
   };
   if (const descriptor* c = parsed->manifest.config()) {
@@ -927,6 +947,11 @@ inline result<descriptor> embedded_store::push_manifest(const target& where, std
     for (const auto& m : missing) d += (d.empty() ? "" : ", ") + m;
     return error(errc::store_blob_missing, error::npos, std::move(d));
   }
+  if (!wrong_size.empty()) {
+    std::string d;
+    for (const auto& m : wrong_size) d += (d.empty() ? "" : "; ") + m;
+    return error(errc::store_size_mismatch, error::npos, std::move(d));
+  }
   for (const descriptor& child : parsed->manifest.manifests()) {
     auto found = idx->find_digest(child.digest.string(), ipath);
     if (!found) return found.error();
@@ -939,6 +964,10 @@ inline result<descriptor> embedded_store::push_manifest(const target& where, std
                  d + " (repository '" + where.repository + "')");
   }
   // The bytes, then the index.
+  if (auto ok = ensure_layout(where.repository); !ok) return ok.error();
+  for (const auto& d : to_link) {
+    if (auto ok = link_into_repo(where.repository, d); !ok) return ok.error();
+  }
   memory_source src(bytes);
   blob_expectation expect;
   expect.digest = parsed->digest;
@@ -1400,7 +1429,7 @@ inline result<delete_report> embedded_store::delete_repository(std::string_view 
   std::filesystem::remove_all(layout, ec);
   if (ec) return detail::path_error("cannot remove", layout, ec.value());
   const auto dir = repo_dir(repository);
-  ::unlink((dir / "_lock").c_str());
+  ::unlink(repo_lock_path(repository).c_str());
   // Empty directories up to repos/ go too (a nested repository keeps its own).
   for (auto p = dir; p != root_ / "repos" && p.has_parent_path(); p = p.parent_path()) {
     if (::rmdir(p.c_str()) != 0) break;
