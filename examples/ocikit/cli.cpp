@@ -76,7 +76,7 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 void append_error_json(std::string& out, const ocikit::error& e) {
-  out += "\"error\":{\"code\":";
+  out += R"("error":{"code":)";
   append_json_string(out, e.id());
   out += ",\"condition\":";
   append_json_string(out, e.condition_name());
