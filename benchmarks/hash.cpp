@@ -5,6 +5,7 @@
 //
 // Target: hasher >= 95% of raw EVP throughput (compare the bytes_per_second columns).
 #include "ocikit/hash.hpp"
+#include "ocikit/hash_file.hpp"
 
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>

@@ -20,6 +20,8 @@
 
 #include "ocikit/digest.hpp"
 
+#include "ocikit/detail/digest_oracle.hpp"
+
 namespace {
 
 void check(bool ok) {
@@ -102,6 +104,7 @@ void check_valid(const D& d, std::string_view s, ocikit::algorithm_set accepted)
   const auto a = d.known_algorithm();
   check(a && accepted.contains(*a) && d.encoded().size() == ocikit::encoded_size(*a));
   check(ocikit::detail::matches_oci_grammar(s) && oci_grammar(s));
+  check(ocikit::detail::matches_oci_grammar_scanned(s));
   const std::string tag = d.tag_form();
   check(tag.size() == s.size() && tag[d.algorithm().size()] == '-');
 }
@@ -122,6 +125,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(view.has_value() == owned.has_value());
   check(go_validate(s, accepted) == (view ? ocikit::condition::ok : view.error().condition()));
   check(ocikit::detail::matches_oci_grammar(s) == oci_grammar(s));
+  check(ocikit::detail::matches_oci_grammar_scanned(s) == oci_grammar(s));
 
   if (view) {
     check_valid(*view, s, accepted);

@@ -4,10 +4,10 @@
 //   - parsing never crashes, and the step-by-step parser accepts exactly what
 //     grammar::platform_specifier_only accepts;
 //   - a rejection carries a platform.* code, an offset inside the input and a message;
-//   - an accepted specifier is already normalised, and parse(format(normalize(p))) == normalize(p)
+//   - an accepted specifier is already normalised, and parse(format_platform(normalize_platform(p))) == normalize_platform(p)
 //     (the fixed point), with the same text when formatted again;
 //   - compatibility_rank(p, p) == 0 (never for unknown/unknown, which never matches);
-//   - when the input holds a '\n', the two halves are ranked against each other: matches() and
+//   - when the input holds a '\n', the two halves are ranked against each other: platform_matches() and
 //     compatibility_rank() agree, and a match needs the same os.
 #include <cstddef>
 #include <cstdint>
@@ -50,12 +50,12 @@ void check_one(std::string_view s) {
     }
     return;
   }
-  const ocikit::platform n = ocikit::normalize(*p);
+  const ocikit::platform n = ocikit::normalize_platform(*p);
   if (!(n == *p)) std::abort();
-  const std::string text = ocikit::format(n);
+  const std::string text = ocikit::format_platform(n);
   const auto q = ocikit::parse_platform(text, fixed_host());
   if (!q || !(*q == n)) std::abort();
-  if (ocikit::format(*q) != text) std::abort();
+  if (ocikit::format_platform(*q) != text) std::abort();
 
   const bool attestation = n.os == "unknown" && n.architecture == "unknown";
   if (ocikit::compatibility_rank(n, n) != (attestation ? -1 : 0)) std::abort();
@@ -72,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (wanted && candidate) {
       const int rank = ocikit::compatibility_rank(*wanted, *candidate);
       if (rank < -1) std::abort();
-      if (ocikit::matches(*wanted, *candidate) != (rank >= 0)) std::abort();
+      if (ocikit::platform_matches(*wanted, *candidate) != (rank >= 0)) std::abort();
       if (rank >= 0 && wanted->os != candidate->os) std::abort();
       if (rank == 0 && wanted->architecture != candidate->architecture) std::abort();
     }

@@ -3,14 +3,15 @@
 // Input layout: byte 0 selects the parse mode (byte % 5: strict, normalized, canonical, any,
 // docker) and the accepted digest algorithms ((byte / 5) % 3: defaults, all, sha256 only); the
 // remaining bytes are the reference. Every oracle below that does not hold calls abort():
-//   - the view (parse_*) and the owning type (reference::parse, reference(view)) agree on
-//     validity, every part and, on failure, the whole error;
-//   - is_valid_reference(s, mode) == parse(s, mode).has_value();
+//   - the inline type (parse_reference(s, mode)), the strict view (parse_reference(s)), the owning
+//     type (reference::parse, reference(...)) and the views of each agree on validity, every
+//     part and, on failure, the whole error;
+//   - is_valid_reference(s, mode) == parse_reference(s, mode).has_value();
 //   - every error has a code other than ok, an offset <= input size and a non-empty message;
 //   - strict: string() == input, and parsing string() again gives the same parts;
 //   - normalized: normalize(normalize(x).string()) == normalize(x); every mode is a fixed point
 //     of its own output, and that output is a valid strict reference with the same parts;
-//   - a view that owns its text keeps it after the input buffer is overwritten;
+//   - an inline_reference keeps its text after the input buffer is overwritten;
 //   - the builders without_tag / without_digest / with_tag give valid strict references.
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +21,8 @@
 #include <string_view>
 
 #include "ocikit/reference.hpp"
+
+#include "ocikit/detail/reference_oracle.hpp"
 
 namespace {
 
@@ -74,7 +77,7 @@ void check_shape(const R& r) {
   check(expect == s);
 }
 
-void check_builders(const ocikit::reference_view& r, ocikit::algorithm_set accepted) {
+void check_builders(ocikit::reference_view r, ocikit::algorithm_set accepted) {
   if (!r.is_named()) {
     check(!r.without_tag() && !r.without_digest() && !r.with_tag("latest"));
     return;
@@ -151,8 +154,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Normalisation with the masks (the common case) and without them (the general path) gives the
   // same answer, value or error.
   {
-    const auto fast = ocikit::detail::parse_normalized_view<true>(s, accepted);
-    const auto general = ocikit::detail::parse_normalized_view<false>(s, accepted);
+    const auto fast = ocikit::detail::normalize_reference<true>(s, accepted);
+    const auto general = ocikit::detail::normalize_reference<false>(s, accepted);
     check(fast.has_value() == general.has_value());
     if (fast) {
       check(same_parts(*fast, *general) && fast->string() == general->string());
@@ -161,10 +164,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
 
-  const auto view = ocikit::parse(s, mode, accepted);
+  const auto view = ocikit::parse_reference(s, mode, accepted);
   const auto owned = ocikit::reference::parse(s, mode, accepted);
   check(view.has_value() == owned.has_value());
   check(ocikit::is_valid_reference(s, mode, accepted) == view.has_value());
+  if (mode == ocikit::parse_mode::strict) {
+    const auto strict_view = ocikit::parse_reference(s, accepted);
+    check(strict_view.has_value() == view.has_value());
+    if (strict_view) {
+      check(same_parts(*strict_view, *view) && strict_view->string().data() == s.data());
+    } else {
+      check(strict_view.error() == view.error());
+    }
+  }
 
   if (!view) {
     check_error(view.error(), s);
@@ -177,14 +189,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
 
-  const ocikit::reference_view& r = *view;
+  const ocikit::inline_reference& r = *view;
   check(same_parts(r, *owned));
+  check(same_parts(r, r.view()));
   check(same_parts(r, ocikit::reference(r)));
   check(same_parts(r, owned->view()));
   check_shape(r);
 
   // Every mode is a fixed point of its own output.
-  const auto again = ocikit::parse(r.string(), mode, accepted);
+  const auto again = ocikit::parse_reference(r.string(), mode, accepted);
   check(again && same_parts(*again, r));
   // A named result is a valid strict reference with the same parts.
   if (r.is_named()) {
@@ -193,12 +206,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   switch (mode) {
-    case ocikit::parse_mode::strict: check(r.string() == s && !r.owns_text()); break;
+    case ocikit::parse_mode::strict: check(r.string() == s); break;
     case ocikit::parse_mode::normalized:
     case ocikit::parse_mode::canonical: {
       // No has_domain() check: a first component with '.' that is not a valid domain
       // ("a_b.c/d") stays part of the path, as in Go.
-      const auto n2 = ocikit::parse_normalized(r.string(), accepted);
+      const auto n2 = ocikit::parse_normalized_reference(r.string(), accepted);
       check(n2 && n2->string() == r.string());
       if (mode == ocikit::parse_mode::canonical) check(r.string() == s);
       break;
@@ -209,14 +222,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case ocikit::parse_mode::docker: check(r.has_tag() != r.has_digest()); break;
   }
 
-  // A view that owns its text does not depend on the input any more.
-  // NOLINTNEXTLINE(performance-unnecessary-copy-initialization): the copy is what is tested
-  const ocikit::reference_view copy = r;
+  // An inline_reference does not depend on the input.
+  const ocikit::inline_reference copy = r;
   const ocikit::reference kept(r);
-  if (r.owns_text()) {
-    std::memset(buffer.data(), '#', buffer.size());
-    check(same_parts(copy, kept));
-  }
+  std::memset(buffer.data(), '#', buffer.size());
+  check(same_parts(copy, kept) && same_parts(r, kept));
   buffer = original;
 
   check_builders(r, accepted);

@@ -14,6 +14,7 @@
 
 #include "ocikit/json/serialize.hpp"
 #include "ocikit/parse_manifest.hpp"
+#include "ocikit/referrers.hpp"
 #include "ocikit/validate.hpp"
 
 namespace {

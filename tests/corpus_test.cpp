@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ocikit/hash.hpp"
+#include "ocikit/validate.hpp"
 
 namespace {
 
@@ -122,7 +123,7 @@ std::string check_case(const record& r, const std::string& bytes) {
   if (r.level == "schema") {
     // JSON-schema-only rule (layers minItems 1): a warning by default, an error when strict.
     ocikit::manifest_parse_options strict_mode;
-    strict_mode.strict = true;
+    strict_mode.checks.strict = true;
     if (ocikit::parse_manifest(bytes, strict_mode).has_value() != r.valid) {
       note("strict verdict differs");
     }

@@ -1,22 +1,22 @@
 #include "ocikit/hash.hpp"
 
-#include <unistd.h>
-
+#include <array>
 #include <catch2/catch.hpp>
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
 
+#include "test_support.hpp"
+
 namespace {
 
 using ocikit::digest_algorithm;
 using ocikit::errc;
+using ocikit_test::pseudo_random_bytes;
 
 // Expected values are plain C strings: Catch2 prints them without its std::string_view support,
 // which needs its main compiled as C++17 or later.
@@ -63,39 +63,9 @@ constexpr const char* sha256_empty =
 
 std::string name_of(digest_algorithm a) { return std::string(ocikit::to_string(a)); }
 
-// Deterministic bytes that are not periodic over short spans.
-std::string pseudo_random_bytes(std::size_t n) {
-  std::string s(n, '\0');
-  std::uint64_t x = 0x9e3779b97f4a7c15ULL;
-  for (auto& c : s) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    c = static_cast<char>(x & 0xff);
-  }
-  return s;
-}
-
 ocikit::digest sha256_of(std::string_view s) {
   return ocikit::hash_bytes(digest_algorithm::sha256, s).value();
 }
-
-// A file under the temp directory, removed at the end of the test.
-struct temp_file {
-  explicit temp_file(std::string_view content, std::string_view tag = "blob") {
-    path = std::filesystem::temp_directory_path() /
-           ("ocikit_hash_test_" + std::to_string(::getpid()) + "_" + std::string(tag));
-    std::ofstream out(path, std::ios::binary);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  }
-  ~temp_file() {
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-  }
-  temp_file(const temp_file&) = delete;
-  temp_file& operator=(const temp_file&) = delete;
-  std::filesystem::path path;
-};
 
 }  // namespace
 
@@ -156,7 +126,7 @@ TEST_CASE("hasher: the digest does not depend on how the bytes are split", "[has
   }
 }
 
-TEST_CASE("hasher: the three update overloads feed the same bytes", "[hash]") {
+TEST_CASE("hasher: the update overloads feed the same bytes", "[hash]") {
   const std::string data = pseudo_random_bytes(300);
   const std::vector<unsigned char> u(data.begin(), data.end());
   std::vector<std::byte> b(data.size());
@@ -172,6 +142,37 @@ TEST_CASE("hasher: the three update overloads feed the same bytes", "[hash]") {
         mixed);
   CHECK(ocikit::hash_bytes(digest_algorithm::sha256, std::span<const std::byte>(b)).value() ==
         mixed);
+
+  // chars: std::span<char>, std::span<const char>, std::vector<char>, std::array<char, N>.
+  std::vector<char> chars(data.begin(), data.end());
+  h.update(std::span<char>(chars).first(10));
+  h.update(std::span<const char>(chars).subspan(10, 90));
+  h.update(std::vector<char>(chars.begin() + 100, chars.begin() + 299));
+  std::array<char, 1> last{chars[299]};
+  h.update(last);
+  CHECK(h.finish() == mixed);
+
+  ocikit::digester d(digest_algorithm::sha256);
+  d.update(std::span<char>(chars));
+  CHECK(d.size() == 300);
+  CHECK(d.finish() == mixed);
+  ocikit::verifier v(mixed, 300);
+  CHECK(v.update(std::span<const char>(chars)).has_value());
+  CHECK(v.verify().has_value());
+  // A string literal still takes the string_view overload (no ambiguity).
+  h.update("abc");
+  CHECK(h.finish() == "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("verifier::size_mismatch_error: the text verify() and update() give", "[hash][verify]") {
+  const auto e = ocikit::verifier::size_mismatch_error(3, 4);
+  CHECK(e.code() == errc::content_size_mismatch);
+  CHECK(e.message().find("expected 3 bytes, got 4") != std::string::npos);
+  CHECK(ocikit::verifier::size_mismatch_error(3, 5, "at least ")
+            .message()
+            .find("expected 3 bytes, got at least 5") != std::string::npos);
+  ocikit::verifier v(sha256_of("abc"), 3);
+  CHECK(v.update("abcd").error() == ocikit::verifier::size_mismatch_error(3, 4, "at least "));
 }
 
 TEST_CASE("hasher: finish starts a new message and reset discards the current one", "[hash]") {
@@ -365,8 +366,6 @@ TEST_CASE("blake3 is never hashed", "[hash]") {
   CHECK(ocikit::hash_bytes(digest_algorithm::blake3, "abc").error() == errc::hash_unavailable);
   std::istringstream in("abc");
   CHECK(ocikit::hash_stream(in, digest_algorithm::blake3).error() == errc::hash_unavailable);
-  const temp_file f("abc", "blake3");
-  CHECK(ocikit::hash_file(f.path, digest_algorithm::blake3).error() == errc::hash_unavailable);
 }
 
 TEST_CASE("hash_stream: reads to the end of the stream", "[hash]") {
@@ -386,60 +385,4 @@ TEST_CASE("hash_stream: reads to the end of the stream", "[hash]") {
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error() == errc::io_failed);
   CHECK(r.error().message() == "cannot read stream: it is in a failed state");
-}
-
-TEST_CASE("hash_file: the digest and size of a file equal hash_bytes", "[hash][file]") {
-  // Three full 1 MiB blocks and a partial one.
-  const std::string data = pseudo_random_bytes((std::size_t{3} << 20) + 12345);
-  const temp_file f(data, "large");
-  std::uint64_t calls = 0;
-  std::uint64_t last = 0;
-  bool monotonic = true;
-  bool total_ok = true;
-  const auto r = ocikit::hash_file(f.path, digest_algorithm::sha256,
-                                   [&](std::uint64_t done, std::uint64_t total) {
-                                     ++calls;
-                                     monotonic = monotonic && done > last;
-                                     total_ok = total_ok && total == data.size();
-                                     last = done;
-                                   });
-  REQUIRE(r.has_value());
-  CHECK(r->value == sha256_of(data));
-  CHECK(r->size == data.size());
-  CHECK(calls >= 4);
-  CHECK(monotonic);
-  CHECK(total_ok);
-  CHECK(last == data.size());
-
-  const auto r512 = ocikit::hash_file(f.path, digest_algorithm::sha512);
-  REQUIRE(r512.has_value());
-  CHECK(r512->value == ocikit::hash_bytes(digest_algorithm::sha512, data).value());
-}
-
-TEST_CASE("hash_file: small, block-sized and empty files", "[hash][file]") {
-  for (const std::size_t n : {std::size_t{0}, std::size_t{3}, std::size_t{4095}, std::size_t{4096},
-                              std::size_t{1} << 20, (std::size_t{1} << 20) + 1}) {
-    CAPTURE(n);
-    const std::string data = pseudo_random_bytes(n);
-    const temp_file f(data, "size" + std::to_string(n));
-    const auto r = ocikit::hash_file(f.path);
-    REQUIRE(r.has_value());
-    CHECK(r->value == sha256_of(data));
-    CHECK(r->size == n);
-  }
-}
-
-TEST_CASE("hash_file: I/O errors name the path and the reason", "[hash][file]") {
-  const auto missing =
-      std::filesystem::temp_directory_path() / "ocikit_hash_test_no_such_file_here";
-  const auto r = ocikit::hash_file(missing);
-  REQUIRE_FALSE(r.has_value());
-  CHECK(r.error() == errc::io_failed);
-  CHECK(r.error() == ocikit::condition::io_error);
-  CHECK(r.error().message() == "cannot open '" + missing.string() + "': No such file or directory");
-
-  const auto dir = std::filesystem::temp_directory_path();
-  const auto d = ocikit::hash_file(dir);
-  REQUIRE_FALSE(d.has_value());
-  CHECK(d.error().message() == "cannot read '" + dir.string() + "': Is a directory");
 }

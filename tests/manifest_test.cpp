@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <cstddef>
+#include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "ocikit/hash.hpp"
 #include "ocikit/index.hpp"
 #include "ocikit/parse_manifest.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -415,14 +417,14 @@ TEST_CASE("parse_manifest: size limit before any parsing, depth without stack gr
   CHECK(ok->size == 4194304);
   CHECK(ok->digest != digest_of(oci_manifest_text));
   ocikit::manifest_parse_options small;
-  small.max_size = 100;
+  small.checks.max_size = 100;
   CHECK(parse(oci_manifest_text, small).error().code() == errc::json_too_large);
 
   const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
   const auto r = parse(deep);
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code() == errc::json_too_deep);
-  CHECK(r.error().offset() == 64);
+  CHECK(r.error().offset() == ocikit::json::default_max_depth);
   ocikit::manifest_parse_options shallow;
   shallow.max_depth = 2;
   check_refused(oci_manifest_text, errc::json_too_deep, "",
@@ -512,6 +514,32 @@ TEST_CASE("parse_manifest: invalid documents fail unless asked to report", "[man
   CHECK(all->problems[3].severity == ocikit::severity::warning);
   CHECK(all->manifest.manifests().size() == 1);
   CHECK(all->manifest.manifests()[0].size == -1);
+}
+
+TEST_CASE("parse_manifest_file: the bytes of a file, the size bound checked first", "[manifest]") {
+  const ocikit_test::temp_file f(oci_manifest_text, "manifest_file");
+  const auto r = ocikit::parse_manifest_file(f.path);
+  REQUIRE(r.has_value());
+  CHECK(*r == parse(oci_manifest_text).value());
+
+  ocikit::manifest_parse_options exact;
+  exact.checks.max_size = oci_manifest_text.size();
+  CHECK(ocikit::parse_manifest_file(f.path, exact).has_value());
+  ocikit::manifest_parse_options small;
+  small.checks.max_size = oci_manifest_text.size() - 1;
+  const auto big = ocikit::parse_manifest_file(f.path, small);
+  REQUIRE_FALSE(big.has_value());
+  CHECK(big.error() == parse(oci_manifest_text, small).error());
+  CHECK(big.error().code() == errc::json_too_large);
+
+  const ocikit_test::temp_file bad("{\"schemaVersion\":2}", "manifest_file_bad");
+  CHECK(ocikit::parse_manifest_file(bad.path).error().code() == errc::manifest_unknown_kind);
+
+  const auto missing = std::filesystem::temp_directory_path() / "ocikit_manifest_test_missing";
+  const auto m = ocikit::parse_manifest_file(missing);
+  REQUIRE_FALSE(m.has_value());
+  CHECK(m.error().code() == errc::io_failed);
+  CHECK(m.error().message() == "cannot open '" + missing.string() + "': No such file or directory");
 }
 
 TEST_CASE("parse_descriptor: descriptor documents", "[descriptor]") {

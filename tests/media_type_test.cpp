@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <initializer_list>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <tao/pegtl.hpp>
@@ -114,6 +115,13 @@ TEST_CASE("media types: the four document kinds", "[media_type]") {
     CAPTURE(s);
     CHECK_FALSE(ocikit::manifest_kind_of(s).has_value());
   }
+}
+
+TEST_CASE("media types: kinds and compressions print their names", "[media_type]") {
+  std::ostringstream os;
+  os << ocikit::manifest_kind::oci_manifest << ' ' << ocikit::manifest_kind::docker_manifest_list
+     << ' ' << ocikit::compression::zstd << ' ' << ocikit::compression::none;
+  CHECK(os.str() == "oci-manifest docker-manifest-list zstd none");
 }
 
 TEST_CASE("media types: RFC 6838 syntax", "[media_type]") {

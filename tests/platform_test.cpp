@@ -265,7 +265,7 @@ TEST_CASE("host_platform is normalised and names this target", "[platform]") {
   const platform host = ocikit::host_platform();
   CHECK_FALSE(host.os.empty());
   CHECK_FALSE(host.architecture.empty());
-  CHECK(ocikit::normalize(host) == host);
+  CHECK(ocikit::normalize_platform(host) == host);
   CHECK(host.os_version.empty());
   CHECK(host.os_features.empty());
 #if defined(__linux__) && !defined(__ANDROID__)
@@ -365,13 +365,15 @@ TEST_CASE("normalize: every row of the table", "[platform][normalize]") {
   };
   for (const auto& r : rows) {
     INFO(describe(r.in));
-    CHECK(describe(ocikit::normalize(r.in)) == describe(r.out));
+    CHECK(describe(ocikit::normalize_platform(r.in)) == describe(r.out));
     // Normalising is idempotent.
-    CHECK(ocikit::normalize(ocikit::normalize(r.in)) == ocikit::normalize(r.in));
+    CHECK(ocikit::normalize_platform(ocikit::normalize_platform(r.in)) ==
+          ocikit::normalize_platform(r.in));
   }
   platform with_features = make("linux", "amd64");
   with_features.features = {"sse4", "avx"};
-  CHECK(ocikit::normalize(with_features).features == std::vector<std::string>{"sse4", "avx"});
+  CHECK(ocikit::normalize_platform(with_features).features ==
+        std::vector<std::string>{"sse4", "avx"});
 }
 
 // ---- format ----------------------------------------------------------------------------------
@@ -410,7 +412,7 @@ TEST_CASE("format writes os[(version[+feature...])]/arch[/variant]", "[platform]
   };
   for (const auto& r : rows) {
     INFO(describe(r.in));
-    CHECK(ocikit::format(r.in) == std::string(r.out));
+    CHECK(ocikit::format_platform(r.in) == std::string(r.out));
   }
 }
 
@@ -420,10 +422,10 @@ TEST_CASE("format then parse keeps os.version and os.features", "[platform][form
         make("windows", "amd64", "", "1.0(beta)"), make("windows", "amd64", "", "a/b%c"),
         make("linux", "amd64", "", "", {"feat+v2", "100%gpu"}),
         make("linux", "amd64", "", "sp ace\x7f\xff", {"(x)"})}) {
-    const std::string text = ocikit::format(p);
+    const std::string text = ocikit::format_platform(p);
     INFO(text);
     const platform q = parsed(text);
-    CHECK(q == ocikit::normalize(p));
+    CHECK(q == ocikit::normalize_platform(p));
   }
 }
 
@@ -455,11 +457,11 @@ TEST_CASE("parse -> format -> parse is a fixed point", "[platform][format][parse
                                         "unknown/unknown"}) {
       INFO(spec << " on " << describe(host));
       const platform p = parsed(spec, host);
-      CHECK(ocikit::normalize(p) == p);
-      const std::string text = ocikit::format(p);
+      CHECK(ocikit::normalize_platform(p) == p);
+      const std::string text = ocikit::format_platform(p);
       const platform q = parsed(text, host);
       CHECK(q == p);
-      CHECK(ocikit::format(q) == text);
+      CHECK(ocikit::format_platform(q) == text);
     }
   }
 }
@@ -476,7 +478,7 @@ void check_ranks(std::string_view wanted, std::initializer_list<rank_row> rows) 
   for (const auto& r : rows) {
     INFO(wanted << " runs " << r.candidate);
     CHECK(rank(wanted, r.candidate) == r.rank);
-    CHECK(ocikit::matches(parsed(wanted), parsed(r.candidate)) == (r.rank >= 0));
+    CHECK(ocikit::platform_matches(parsed(wanted), parsed(r.candidate)) == (r.rank >= 0));
   }
 }
 }  // namespace
@@ -587,12 +589,12 @@ TEST_CASE("compatibility order: arm64 v9.x", "[platform][match]") {
                                  {"linux/arm64/v8.1", 5},
                                  {"linux/arm64", 6},
                                  {"linux/arm64/v8", 6},
-                                 // containerd: a plain v9 falls back to arm/v9 first
-                                 {"linux/arm/v9", 7},
-                                 {"linux/arm/v8", 8},
-                                 {"linux/arm", 9},
-                                 {"linux/arm/v6", 10},
-                                 {"linux/arm/v5", 11},
+                                 // containerd: every v8.x and v9.x falls back to arm/v8
+                                 {"linux/arm/v9", -1},
+                                 {"linux/arm/v8", 7},
+                                 {"linux/arm", 8},
+                                 {"linux/arm/v6", 9},
+                                 {"linux/arm/v5", 10},
                                  {"linux/arm/v4", -1},
                                  {"linux/arm64/v8.6", -1},
                                  {"linux/arm64/v9.1", -1},
@@ -648,20 +650,23 @@ TEST_CASE("compatibility order: other architectures and the os", "[platform][mat
 TEST_CASE("unknown/unknown never matches", "[platform][match]") {
   const platform attestation = make("unknown", "unknown");
   CHECK(ocikit::compatibility_rank(linux_amd64, attestation) == -1);
-  CHECK_FALSE(ocikit::matches(linux_amd64, attestation));
-  CHECK_FALSE(ocikit::matches(attestation, attestation));
-  CHECK_FALSE(ocikit::matches(make("Unknown", "UNKNOWN"), make("UNKNOWN", "Unknown")));
-  CHECK_FALSE(ocikit::matches(parsed("unknown/unknown"), parsed("unknown/unknown")));
+  CHECK_FALSE(ocikit::platform_matches(linux_amd64, attestation));
+  CHECK_FALSE(ocikit::platform_matches(attestation, attestation));
+  CHECK_FALSE(ocikit::platform_matches(make("Unknown", "UNKNOWN"), make("UNKNOWN", "Unknown")));
+  CHECK_FALSE(ocikit::platform_matches(parsed("unknown/unknown"), parsed("unknown/unknown")));
   // Only the pair is excluded.
-  CHECK(ocikit::matches(make("unknown", "amd64"), make("unknown", "amd64")));
-  CHECK(ocikit::matches(make("linux", "unknown"), make("linux", "unknown")));
+  CHECK(ocikit::platform_matches(make("unknown", "amd64"), make("unknown", "amd64")));
+  CHECK(ocikit::platform_matches(make("linux", "unknown"), make("linux", "unknown")));
 }
 
 TEST_CASE("os.features of a candidate must be a subset of the wanted ones", "[platform][match]") {
   CHECK(rank("windows(+win32k)/amd64", "windows/amd64") == 0);
   CHECK(rank("windows(+win32k)/amd64", "windows(+win32k)/amd64") == 0);
   CHECK(rank("windows(+win32k)/amd64", "windows(+other)/amd64") == -1);
-  CHECK(rank("windows/amd64", "windows(+win32k)/amd64") == -1);
+  // A Windows candidate's win32k is not considered (containerd's windowsStripFeaturesMatcher).
+  CHECK(rank("windows/amd64", "windows(+win32k)/amd64") == 0);
+  CHECK(rank("windows/amd64", "windows(+win32k+other)/amd64") == -1);
+  CHECK(rank("linux/amd64", "linux(+win32k)/amd64") == -1);
   CHECK(rank("linux(+a+b+c)/amd64", "linux(+c+a)/amd64") == 0);
   CHECK(rank("linux(+a+b+c)/amd64", "linux(+a+d)/amd64") == -1);
   CHECK(rank("linux(+gpu)/amd64/v2", "linux(+gpu)/386") == 2);
@@ -693,8 +698,8 @@ TEST_CASE("Windows os.version: parsing major.minor.build", "[platform][windows]"
 
 TEST_CASE("Windows os.version: which hosts run which builds", "[platform][windows]") {
   const auto runs = [](std::string_view host, std::string_view ctr) {
-    return ocikit::matches(make("windows", "amd64", "", std::string(host)),
-                           make("windows", "amd64", "", std::string(ctr)));
+    return ocikit::platform_matches(make("windows", "amd64", "", std::string(host)),
+                                    make("windows", "amd64", "", std::string(ctr)));
   };
   // Below build 20348: the same build only.
   CHECK(runs("10.0.17763", "10.0.17763"));
@@ -735,8 +740,8 @@ TEST_CASE("Windows os.version: which hosts run which builds", "[platform][window
   // An unparsable candidate version does not run on a versioned host.
   CHECK_FALSE(runs("10.0.20348", "garbage"));
   // The rule is the wanted platform's: a Linux wanted platform ignores versions.
-  CHECK(ocikit::matches(make("linux", "amd64", "", "10.0.20348"),
-                        make("linux", "amd64", "", "10.0.17763")));
+  CHECK(ocikit::platform_matches(make("linux", "amd64", "", "10.0.20348"),
+                                 make("linux", "amd64", "", "10.0.17763")));
   // Through specifiers, with the rest of the order.
   CHECK(rank("windows(10.0.22621)/amd64", "windows(10.0.20348)/386") == 1);
   CHECK(rank("windows(10.0.17763)/amd64", "windows(10.0.20348)/amd64") == -1);
@@ -747,11 +752,14 @@ TEST_CASE("rank: absurd variants stay bounded", "[platform][match]") {
   CHECK(rank("linux/amd64/v99999999", "linux/386") == 99999999);
   CHECK(rank("linux/amd64/v99999999", "linux/amd64/v2") == 99999997);
   CHECK(rank("linux/amd64/v999999999", "linux/386") == 1);  // more than 8 digits: a name
-  CHECK(rank("linux/arm64/v9.99999999", "linux/arm64/v8.9") == 100000000);
-  CHECK(rank("linux/arm64/v10.2", "linux/arm64/v10") == 2);
-  CHECK(rank("linux/arm64/v10.2", "linux/arm/v10.2") == 3);
-  CHECK(rank("linux/arm64/v10.2", "linux/arm/v10") == -1);
-  CHECK(rank("linux/arm64/vx", "linux/arm/vx") == 1);
+  // arm64 variants outside containerd's table (v8-v8.9, v9-v9.7) run only themselves.
+  CHECK(rank("linux/arm64/v9.99999999", "linux/arm64/v9.99999999") == 0);
+  CHECK(rank("linux/arm64/v9.99999999", "linux/arm64/v8.9") == -1);
+  CHECK(rank("linux/arm64/v10.2", "linux/arm64/v10.2") == 0);
+  CHECK(rank("linux/arm64/v10.2", "linux/arm64/v10") == -1);
+  CHECK(rank("linux/arm64/v10.2", "linux/arm/v10.2") == -1);
+  CHECK(rank("linux/arm64/v10.2", "linux/arm/v8") == -1);
+  CHECK(rank("linux/arm64/vx", "linux/arm/vx") == -1);
   CHECK(rank("linux/arm/v00008", "linux/arm/v5") == 3);
 }
 

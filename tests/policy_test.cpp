@@ -64,7 +64,7 @@ TEST_CASE("a custom repository character set reports the offending byte", "[poli
   CHECK(r.error() == ocikit::errc::policy_invalid_character);
   CHECK(r.error().offset() == 19);
   CHECK(r.error().character() == '-');
-  const auto n = ocikit::parse_normalized("team/my-app");
+  const auto n = ocikit::parse_normalized_reference("team/my-app");
   REQUIRE(n.has_value());
   const auto rn = ocikit::check_policy(*n, p);
   REQUIRE_FALSE(rn.has_value());

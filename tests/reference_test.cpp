@@ -1,20 +1,26 @@
 // Tests of ocikit/reference.hpp (shared/spec/reference.md): every parse mode over the same case
-// tables for the view (parse_*), the owning type (reference::parse) and the copy of a view
-// (reference(view)); exact errors; limits; the order of checks; Docker normalisation rules 1-3
-// and the familiar form; round trips; the builders; the view's inline buffer; and an independent
+// tables for the view (parse_reference, or an inline_reference's view), the inline type
+// (parse_*_reference), the owning type (reference::parse) and the copy of a result
+// (reference(...)); exact errors; limits; the order of checks; Docker normalisation rules 1-3
+// and the familiar form; round trips; the builders; the three types and their conversions; the
+// PEGTL oracle (detail/reference_oracle.hpp) against the hand compositions; and an independent
 // model of Go's distribution/reference v0.6 (its regular expressions, run by std::regex) compared
 // with ocikit on every case and on thousands of mutations of them.
 #include "ocikit/reference.hpp"
 
+#include "ocikit/detail/reference_oracle.hpp"
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstddef>
+#include <deque>
 #include <memory>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -54,18 +60,31 @@ std::string tag_of(std::size_t n) { return "v" + std::string(n - 1, 't'); }
 
 // ---- the three ways to get a parsed reference ----------------------------------------------
 
-/// parse_reference / parse_normalized / ... -> reference_view
+/// parse_normalized_reference / ... -> inline_reference (strict: parse_reference(s, mode))
+struct inline_api {
+  static ocikit::result<ocikit::inline_reference> parse(
+      std::string_view s, parse_mode m, algorithm_set a = algorithm_set::defaults()) {
+    switch (m) {
+      case parse_mode::strict: break;
+      case parse_mode::normalized: return ocikit::parse_normalized_reference(s, a);
+      case parse_mode::canonical: return ocikit::parse_canonical_reference(s, a);
+      case parse_mode::any: return ocikit::parse_any_reference(s, a);
+      case parse_mode::docker: return ocikit::parse_docker_reference(s, a);
+    }
+    return ocikit::parse_reference(s, m, a);
+  }
+};
+/// parse_reference(s) -> reference_view; the other modes' inline_reference seen through its
+/// view (the inline_reference is kept alive here for the rest of the test run).
 struct view_api {
   static ocikit::result<ocikit::reference_view> parse(std::string_view s, parse_mode m,
                                                       algorithm_set a = algorithm_set::defaults()) {
-    switch (m) {
-      case parse_mode::strict: return ocikit::parse_reference(s, a);
-      case parse_mode::normalized: return ocikit::parse_normalized(s, a);
-      case parse_mode::canonical: return ocikit::parse_canonical(s, a);
-      case parse_mode::any: return ocikit::parse_any(s, a);
-      case parse_mode::docker: return ocikit::parse_docker(s, a);
-    }
-    return ocikit::parse(s, m, a);
+    if (m == parse_mode::strict) return ocikit::parse_reference(s, a);
+    auto r = ocikit::parse_reference(s, m, a);
+    if (!r) return r.error();
+    static std::deque<ocikit::inline_reference> kept;
+    kept.push_back(*r);
+    return kept.back().view();
   }
 };
 /// reference::parse -> reference
@@ -79,7 +98,12 @@ struct owning_api {
 struct copied_api {
   static ocikit::result<ocikit::reference> parse(std::string_view s, parse_mode m,
                                                  algorithm_set a = algorithm_set::defaults()) {
-    auto v = ocikit::parse(s, m, a);
+    if (m == parse_mode::strict) {
+      auto v = ocikit::parse_reference(s, a);
+      if (!v) return v.error();
+      return ocikit::reference(*v);
+    }
+    auto v = ocikit::parse_reference(s, m, a);
     if (!v) return v.error();
     return ocikit::reference(*v);
   }
@@ -285,7 +309,7 @@ outcome run(std::string_view s, parse_mode m, algorithm_set a) {
 bool agrees_with_model(std::string_view s, parse_mode m,
                        algorithm_set a = algorithm_set::defaults()) {
   const model::outcome want = model::run(s, m, a);
-  const auto got = ocikit::parse(s, m, a);
+  const auto got = ocikit::parse_reference(s, m, a);
   INFO("mode " << ocikit::to_string(m) << " input '" << s << "'");
   CHECK(ocikit::is_valid_reference(s, m, a) == got.has_value());
   if (want.cond != condition::ok) {
@@ -632,7 +656,7 @@ void check_ok(const R& r, const ok_case& c) {
 
 // ---- the case tables over the three APIs ----------------------------------------------------
 
-TEMPLATE_TEST_CASE("valid references, every mode", "[reference]", view_api, owning_api,
+TEMPLATE_TEST_CASE("valid references, every mode", "[reference]", view_api, inline_api, owning_api,
                    copied_api) {
   for (const auto& c : ok_cases()) {
     INFO("mode " << ocikit::to_string(c.mode) << " input '" << c.input << "'");
@@ -645,7 +669,7 @@ TEMPLATE_TEST_CASE("valid references, every mode", "[reference]", view_api, owni
 }
 
 TEMPLATE_TEST_CASE("invalid references: id, condition, offset and message", "[reference]", view_api,
-                   owning_api, copied_api) {
+                   inline_api, owning_api, copied_api) {
   for (const auto& c : bad_cases()) {
     INFO("mode " << ocikit::to_string(c.mode) << " input '" << c.input << "'");
     const auto r = TestType::parse(c.input, c.mode);
@@ -720,12 +744,13 @@ TEST_CASE("the model agrees with other accepted algorithm sets", "[reference][mo
       for (auto m : all_modes) agrees_with_model(s, m, set);
     }
   }
-  const std::string blake_text = "blake3:" + h64;  // a digest-only view points into it
-  const auto blake = ocikit::parse_any(blake_text, algorithm_set::all());
+  const std::string blake_text = "blake3:" + h64;
+  const auto blake = ocikit::parse_any_reference(blake_text, algorithm_set::all());
   REQUIRE(blake.has_value());
   CHECK_FALSE(blake->is_named());
   CHECK(blake->digest() == "blake3:" + h64);
-  const auto none = ocikit::parse_reference("repo@" + sha256, algorithm_set{});
+  const std::string repo_sha256 = "repo@" + sha256;
+  const auto none = ocikit::parse_reference(repo_sha256, algorithm_set{});
   REQUIRE_FALSE(none.has_value());
   CHECK(none.error() == errc::digest_unsupported);
 }
@@ -756,7 +781,6 @@ TEST_CASE("strict: string() is the input and parsing it again is a fixed point",
     REQUIRE(r.has_value());
     CHECK(r->string() == s);
     CHECK(r->string().data() == s.data());  // a view of the input, no copy
-    CHECK_FALSE(r->owns_text());
     const auto again = ocikit::parse_reference(r->string());
     REQUIRE(again.has_value());
     CHECK(again->offsets().path_begin == r->offsets().path_begin);
@@ -774,11 +798,11 @@ TEST_CASE("normalize(normalize(x).string()) == normalize(x)", "[reference][round
   std::size_t checked = 0;
   for (const auto& s : inputs) {
     for (auto m : all_modes) {
-      const auto once = ocikit::parse(s, m);
+      const auto once = ocikit::parse_reference(s, m);
       if (!once) continue;
       INFO("mode " << ocikit::to_string(m) << " input " << s);
       const std::string text(once->string());
-      const auto twice = ocikit::parse(text, m);
+      const auto twice = ocikit::parse_reference(text, m);
       REQUIRE(twice.has_value());
       CHECK(twice->string() == text);
       CHECK(twice->domain() == once->domain());
@@ -794,10 +818,10 @@ TEST_CASE("normalize(normalize(x).string()) == normalize(x)", "[reference][round
         CHECK(strict->tag() == once->tag());
         CHECK(strict->digest() == once->digest());
         // and normalising it is the identity: it is canonical.
-        const auto n = ocikit::parse_normalized(text);
+        const auto n = ocikit::parse_normalized_reference(text);
         REQUIRE(n.has_value());
         CHECK(n->string() == text);
-        CHECK(ocikit::parse_canonical(text).has_value());
+        CHECK(ocikit::parse_canonical_reference(text).has_value());
       }
       ++checked;
     }
@@ -826,10 +850,10 @@ TEST_CASE("path length: 255 bytes, counted after library/, without the domain",
     INFO(ocikit::to_string(m));
     const std::string a247(247, 'a');
     const std::string a248(248, 'a');
-    const auto ok = ocikit::parse(a247, m);
+    const auto ok = ocikit::parse_reference(a247, m);
     REQUIRE(ok.has_value());
     CHECK(ok->path().size() == 255);
-    const auto bad = ocikit::parse(a248, m);
+    const auto bad = ocikit::parse_reference(a248, m);
     REQUIRE_FALSE(bad.has_value());
     CHECK(bad.error() == errc::reference_name_too_long);
     CHECK(bad.error() == condition::name_too_long);
@@ -852,11 +876,11 @@ TEST_CASE("tag length: 128 bytes fit, 129 do not", "[reference][limits]") {
     INFO(ocikit::to_string(m));
     const std::string base = "example.com/foo:";
     const std::string longest = base + tag_of(128);  // strict views point into it
-    const auto ok = ocikit::parse(longest, m);
+    const auto ok = ocikit::parse_reference(longest, m);
     REQUIRE(ok.has_value());
     CHECK(ok->tag().size() == 128);
     CHECK(ocikit::is_valid_reference(base + tag_of(127), m));
-    const auto bad = ocikit::parse(base + tag_of(129), m);
+    const auto bad = ocikit::parse_reference(base + tag_of(129), m);
     REQUIRE_FALSE(bad.has_value());
     CHECK(bad.error() == errc::reference_tag_too_long);
     CHECK(bad.error().offset() == base.size() + 128);
@@ -885,7 +909,7 @@ TEST_CASE("parse() dispatches to the mode functions and mode names round-trip",
   CHECK_FALSE(ocikit::parse_mode_from_name(""));
   CHECK_FALSE(ocikit::parse_mode_from_name("named"));
   for (const auto& c : ok_cases()) {
-    const auto a = ocikit::parse(c.input, c.mode);
+    const auto a = ocikit::parse_reference(c.input, c.mode);
     const auto b = view_api::parse(c.input, c.mode);
     REQUIRE(a.has_value());
     REQUIRE(b.has_value());
@@ -902,7 +926,8 @@ TEST_CASE("is_valid_reference(s, mode) == parse(s, mode).has_value() on every ca
     for (auto m : all_modes) {
       for (auto set : {algorithm_set::defaults(), algorithm_set::all(), algorithm_set{}}) {
         INFO(ocikit::to_string(m) << " " << s);
-        CHECK(ocikit::is_valid_reference(s, m, set) == ocikit::parse(s, m, set).has_value());
+        CHECK(ocikit::is_valid_reference(s, m, set) ==
+              ocikit::parse_reference(s, m, set).has_value());
         CHECK(ocikit::is_valid_reference(s, m, set) ==
               ocikit::reference::parse(s, m, set).has_value());
       }
@@ -914,31 +939,33 @@ TEST_CASE("normalisation checks in order: identifier, uppercase remote, then str
           "[reference][modes]") {
   // A bare 64-hex string is a valid strict path but an image ID under normalisation.
   CHECK(ocikit::is_valid_reference(h64, parse_mode::strict));
-  CHECK(ocikit::parse_normalized(h64).error() == errc::reference_is_identifier);
+  CHECK(ocikit::parse_normalized_reference(h64).error() == errc::reference_is_identifier);
   // 63 or 65 hex digits, or uppercase hex, are ordinary names.
   CHECK(ocikit::is_valid_reference(h64.substr(1), parse_mode::normalized));
   CHECK(ocikit::is_valid_reference(h64 + "0", parse_mode::normalized));
-  CHECK(ocikit::parse_normalized(upper(h64)).error() == errc::reference_uppercase);
+  CHECK(ocikit::parse_normalized_reference(upper(h64)).error() == errc::reference_uppercase);
   // Uppercase in the tag is fine; in the remote name it is not, whatever else is wrong.
   CHECK(ocikit::is_valid_reference("foo:TAG", parse_mode::normalized));
-  CHECK(ocikit::parse_normalized("fOo:-bad").error() == errc::reference_uppercase);
-  CHECK(ocikit::parse_normalized("foo:-bad").error() == errc::reference_invalid_tag);
+  CHECK(ocikit::parse_normalized_reference("fOo:-bad").error() == errc::reference_uppercase);
+  CHECK(ocikit::parse_normalized_reference("foo:-bad").error() == errc::reference_invalid_tag);
   // The uppercase check stops at the first ':' of the remainder, even inside a digest.
-  CHECK(ocikit::parse_normalized("foo@sha256:" + upper(h64)).error() == errc::digest_invalid_hex);
-  CHECK(ocikit::parse_normalized("foo@SHA256:" + h64).error() == errc::reference_uppercase);
+  CHECK(ocikit::parse_normalized_reference("foo@sha256:" + upper(h64)).error() ==
+        errc::digest_invalid_hex);
+  CHECK(ocikit::parse_normalized_reference("foo@SHA256:" + h64).error() ==
+        errc::reference_uppercase);
   // An uppercase first part is a domain (rule 2), so the uppercase check skips it.
   CHECK(ocikit::is_valid_reference("Foo/bar", parse_mode::normalized));
-  CHECK(ocikit::parse_normalized("Foo/Bar").error() == errc::reference_uppercase);
-  CHECK(ocikit::parse_normalized("Foo/Bar").error().offset() == 4);
+  CHECK(ocikit::parse_normalized_reference("Foo/Bar").error() == errc::reference_uppercase);
+  CHECK(ocikit::parse_normalized_reference("Foo/Bar").error().offset() == 4);
 }
 
 TEST_CASE("docker mode: one of tag and digest, never both, never neither", "[reference][modes]") {
   for (const auto& c : ok_cases()) {
-    const auto r = ocikit::parse_docker(c.input);
+    const auto r = ocikit::parse_docker_reference(c.input);
     if (!r) continue;
     INFO(c.input);
     CHECK(r->has_tag() != r->has_digest());
-    const auto n = ocikit::parse_normalized(c.input);
+    const auto n = ocikit::parse_normalized_reference(c.input);
     REQUIRE(n.has_value());
     CHECK(r->name() == n->name());
     if (n->has_digest()) {
@@ -971,7 +998,7 @@ TEST_CASE("familiar form", "[reference][familiar]") {
            {"docker.io/library/library", "library", "library"},
        }) {
     INFO(r.input);
-    const auto v = ocikit::parse_normalized(r.input);
+    const auto v = ocikit::parse_normalized_reference(r.input);
     REQUIRE(v.has_value());
     CHECK(v->familiar_name() == r.familiar_name);
     CHECK(v->familiar_string() == r.familiar);
@@ -979,103 +1006,144 @@ TEST_CASE("familiar form", "[reference][familiar]") {
     CHECK(o.familiar_name() == r.familiar_name);
     CHECK(o.familiar_string() == r.familiar);
     // The familiar form normalises back to the same reference.
-    const auto back = ocikit::parse_normalized(v->familiar_string());
+    const auto back = ocikit::parse_normalized_reference(v->familiar_string());
     REQUIRE(back.has_value());
     CHECK(back->string() == v->string());
   }
   // Digest-only references are their own familiar form.
-  const auto d = ocikit::parse_any(h64);
+  const auto d = ocikit::parse_any_reference(h64);
   REQUIRE(d.has_value());
   CHECK(d->familiar_string() == sha256);
   CHECK(d->familiar_name().empty());
 }
 
-// ---- the view's inline buffer -----------------------------------------------------------------
+// ---- the three types ---------------------------------------------------------------------------
 
-TEST_CASE("normalised views own their text and survive the input", "[reference][view]") {
+TEST_CASE("reference_view is a pointer and offsets; inline_reference survives the input",
+          "[reference][view]") {
+  STATIC_REQUIRE(sizeof(ocikit::reference_view) <= 48);
+  STATIC_REQUIRE(std::is_trivially_copyable_v<ocikit::reference_view>);
   struct row {
     parse_mode mode;
     std::string input;
-    bool owns;
+    bool on_heap;
   };
   for (const auto& r : std::vector<row>{
            {parse_mode::strict, "docker.io/library/ubuntu", false},
-           {parse_mode::normalized, "ubuntu:24.04", true},
-           {parse_mode::normalized, "foo/bar@" + sha256, true},
-           {parse_mode::normalized, "index.docker.io/foo/bar", true},
+           {parse_mode::normalized, "ubuntu:24.04", false},
+           {parse_mode::normalized, "foo/bar@" + sha256, false},
+           {parse_mode::normalized, "index.docker.io/foo/bar", false},
            {parse_mode::normalized, "example.com/foo", false},
            {parse_mode::normalized, "docker.io/library/foo", false},
            {parse_mode::normalized, std::string(247, 'a') + ":" + tag_of(128) + "@sha512:" + h128,
-            true},
+            false},
            {parse_mode::canonical, "docker.io/library/foo", false},
-           {parse_mode::any, h64, true},
+           {parse_mode::any, h64, false},
            {parse_mode::any, sha256, false},
-           {parse_mode::docker, "example.com/foo", true},
-           {parse_mode::docker, "busybox:1@" + sha256, true},
+           {parse_mode::docker, "example.com/foo", false},
+           {parse_mode::docker, "busybox:1@" + sha256, false},
            {parse_mode::docker, "example.com/foo:1", false},
+           {parse_mode::strict, std::string(600, 'a') + ".io/b", true},
        }) {
     INFO(ocikit::to_string(r.mode) << " " << r.input);
     auto input = std::make_unique<std::string>(r.input);
-    const auto parsed = ocikit::parse(*input, r.mode);
+    const auto parsed = ocikit::parse_reference(*input, r.mode);
     REQUIRE(parsed.has_value());
-    CHECK(parsed->owns_text() == r.owns);
+    CHECK(parsed->on_heap() == r.on_heap);
+    CHECK(parsed->string().data() != input->data());
     const ocikit::reference expected(*parsed);
-    ocikit::reference_view copy = *parsed;
-    ocikit::reference_view assigned;
+    ocikit::inline_reference copy = *parsed;
+    ocikit::inline_reference assigned;
     assigned = copy;
-    ocikit::reference_view source = copy;
-    const ocikit::reference_view moved(std::move(source));
-    ocikit::reference_view move_assigned;
-    ocikit::reference_view source2 = copy;
+    ocikit::inline_reference source = copy;
+    const ocikit::inline_reference moved(std::move(source));
+    ocikit::inline_reference move_assigned;
+    ocikit::inline_reference source2 = copy;
     move_assigned = std::move(source2);
-    const std::vector<const ocikit::reference_view*> views = {&*parsed, &copy, &assigned, &moved,
-                                                              &move_assigned};
-    if (!r.owns) {
-      for (const auto* v : views) CHECK(v->string().data() == input->data());
-      continue;
-    }
-    // Overwrite and free the input: the owning views still hold every part.
+    ocikit::inline_reference self = copy;
+    const ocikit::inline_reference& self_ref = self;
+    self = self_ref;
+    const std::vector<const ocikit::inline_reference*> all = {&*parsed, &copy,          &assigned,
+                                                              &moved,   &move_assigned, &self};
+    // Overwrite and free the input: the inline references still hold every part.
     std::fill(input->begin(), input->end(), '#');
     input.reset();
-    for (const ocikit::reference_view* v : views) {
-      CHECK(v->owns_text());
+    for (const ocikit::inline_reference* v : all) {
       CHECK(v->string() == expected.string());
       CHECK(v->domain() == expected.domain());
       CHECK(v->path() == expected.path());
       CHECK(v->tag() == expected.tag());
       CHECK(v->digest() == expected.digest());
       CHECK(v->familiar_string() == expected.familiar_string());
-      CHECK(*v == expected.view());
+      CHECK(v->view() == expected.view());
+      CHECK(v->view().string().data() == v->string().data());
+      CHECK(*v == *parsed);
     }
   }
   // The largest normalised result fits: 530 bytes.
   const std::string big = std::string(247, 'a') + ":" + tag_of(128) + "@sha512:" + h128;
-  const auto r = ocikit::parse_normalized(big);
+  const auto r = ocikit::parse_normalized_reference(big);
   REQUIRE(r.has_value());
   CHECK(r->string().size() == 530);
-  CHECK(r->string().size() <= ocikit::reference_view::inline_capacity);
+  CHECK(r->string().size() <= ocikit::inline_reference::inline_capacity);
+  CHECK_FALSE(r->on_heap());
+}
+
+TEST_CASE("conversions between reference_view, inline_reference and reference",
+          "[reference][view]") {
+  const std::string text = "example.com/a/b:1@" + sha256;
+  const auto v = ocikit::parse_reference(text);
+  REQUIRE(v.has_value());
+  const ocikit::inline_reference i(*v);         // view -> inline (copy)
+  const ocikit::reference o(*v);                // view -> reference (copy)
+  const ocikit::reference oi(i);                // inline -> reference (copy)
+  const ocikit::reference_view from_i = i;      // inline -> view (implicit, of an lvalue)
+  const ocikit::reference_view from_o = o;      // reference -> view (implicit, of an lvalue)
+  const ocikit::inline_reference io(o.view());  // reference -> inline
+  CHECK(i.string() == text);
+  CHECK(i.string().data() != text.data());
+  CHECK(o.string() == text);
+  CHECK(oi == o);
+  CHECK(from_i == *v);
+  CHECK(from_o == *v);
+  CHECK(from_i.string().data() == i.string().data());
+  CHECK(from_o.string().data() == o.string().data());
+  CHECK(io == i);
+  CHECK(io.tag() == "1");
+  CHECK(io.digest() == sha256);
+  CHECK(from_o.offsets().path_begin == v->offsets().path_begin);
+  // A function that takes a view accepts every type.
+  const auto tag_of_view = [](ocikit::reference_view r) { return r.tag(); };
+  CHECK(tag_of_view(*v) == "1");
+  CHECK(tag_of_view(i) == "1");
+  CHECK(tag_of_view(o) == "1");
 }
 
 TEST_CASE("owning references: views, copies, comparison and streaming", "[reference][owning]") {
   const auto r = ocikit::reference::parse("ubuntu:24.04", parse_mode::normalized);
   REQUIRE(r.has_value());
-  CHECK(r->str() == "docker.io/library/ubuntu:24.04");
+  CHECK(r->string() == "docker.io/library/ubuntu:24.04");
   const ocikit::reference_view v = r->view();
-  CHECK_FALSE(v.owns_text());
-  CHECK(v.string().data() == r->str().data());
+  CHECK(v.string().data() == r->string().data());
   CHECK(ocikit::reference(v) == *r);
   const auto other = ocikit::reference::parse("ubuntu:25.04", parse_mode::normalized);
   REQUIRE(other.has_value());
   CHECK(*r < *other);
   CHECK_FALSE(*r == *other);
+  const auto n = ocikit::parse_normalized_reference("ubuntu:24.04");
+  REQUIRE(n.has_value());
   std::ostringstream os;
-  os << *r << ' ' << v;
-  CHECK(os.str() == "docker.io/library/ubuntu:24.04 docker.io/library/ubuntu:24.04");
+  os << *r << ' ' << v << ' ' << *n << ' ' << parse_mode::docker;
+  CHECK(os.str() ==
+        "docker.io/library/ubuntu:24.04 docker.io/library/ubuntu:24.04 "
+        "docker.io/library/ubuntu:24.04 docker");
   const ocikit::reference empty;
   CHECK(empty.string().empty());
   const ocikit::reference_view empty_view{};
   CHECK(empty_view.string().empty());
-  CHECK_FALSE(empty_view.owns_text());
+  const ocikit::inline_reference empty_inline;
+  CHECK(empty_inline.string().empty());
+  CHECK_FALSE(empty_inline.on_heap());
   // Default strict mode.
   const auto strict = ocikit::reference::parse("ubuntu");
   REQUIRE(strict.has_value());
@@ -1173,7 +1241,7 @@ TEMPLATE_TEST_CASE("builders: with_tag, with_digest, without_tag, without_digest
 
 TEST_CASE("builders keep normalised names and refuse digest-only references",
           "[reference][builders]") {
-  const auto n = ocikit::parse_normalized("ubuntu");
+  const auto n = ocikit::parse_normalized_reference("ubuntu");
   REQUIRE(n.has_value());
   const auto t = n->with_tag("24.04");
   REQUIRE(t.has_value());
@@ -1181,7 +1249,7 @@ TEST_CASE("builders keep normalised names and refuse digest-only references",
   CHECK(t->familiar_string() == "ubuntu:24.04");
   CHECK(t->domain() == "docker.io");
 
-  const auto id = ocikit::parse_any(h64);
+  const auto id = ocikit::parse_any_reference(h64);
   REQUIRE(id.has_value());
   REQUIRE_FALSE(id->is_named());
   struct row {
@@ -1206,7 +1274,8 @@ TEST_CASE("builders keep normalised names and refuse digest-only references",
 TEST_CASE("errors convert to std::error_code with the Go condition", "[reference][error]") {
   const auto r = ocikit::parse_reference("registry/Myapp");
   REQUIRE_FALSE(r.has_value());
-  const std::error_code ec = r.error().error_code();
+  const std::error_code ec = r.error();  // converts implicitly
+  CHECK(ec == r.error().error_code());
   CHECK(ec == errc::reference_uppercase);
   CHECK(ec == condition::name_contains_uppercase);
   CHECK(ec.message() == "reference.uppercase");
@@ -1237,17 +1306,17 @@ TEST_CASE("without a '/', a ':' starts a tag, never a port: the error names the 
 
 TEST_CASE("docker mode with a long registry domain keeps the whole result", "[reference][view]") {
   // Domains have no length limit, so adding ":latest" (or dropping a tag) can make the result
-  // longer than reference_view::inline_capacity. The view must still own all of it (this
+  // longer than inline_reference::inline_capacity. It must still own all of it (this
   // overflowed the inline buffer before ddabefb; fuzz/regressions/reference_parse replays it).
   const std::string dom = std::string(600, 'a') + ".io/b";
   auto input = std::make_unique<std::string>(dom);
-  const auto r = ocikit::parse_docker(*input);
+  const auto r = ocikit::parse_docker_reference(*input);
   REQUIRE(r.has_value());
-  CHECK(r->owns_text());
+  CHECK(r->on_heap());
   const std::string tagged = dom + ":1@" + sha256;
-  const auto both = ocikit::parse_docker(tagged);
+  const auto both = ocikit::parse_docker_reference(tagged);
   REQUIRE(both.has_value());
-  CHECK(both->owns_text());
+  CHECK(both->on_heap());
   input.reset();  // the views do not depend on the input any more
   CHECK(r->string() == dom + ":latest");
   CHECK(r->domain() == std::string(600, 'a') + ".io");
@@ -1257,20 +1326,20 @@ TEST_CASE("docker mode with a long registry domain keeps the whole result", "[re
   CHECK_FALSE(both->has_tag());
   CHECK(both->digest() == sha256);
   // Copies and moves of a view that holds a long text.
-  ocikit::reference_view copy = *r;
-  ocikit::reference_view moved = std::move(copy);
-  ocikit::reference_view assigned;
+  ocikit::inline_reference copy = *r;
+  ocikit::inline_reference moved = std::move(copy);
+  ocikit::inline_reference assigned;
   assigned = moved;
   CHECK(moved.string() == dom + ":latest");
   CHECK(assigned.string() == dom + ":latest");
   CHECK(assigned.tag() == "latest");
   // Just below and just above the inline capacity.
-  for (std::size_t n :
-       {ocikit::reference_view::inline_capacity - 12, ocikit::reference_view::inline_capacity - 11,
-        ocikit::reference_view::inline_capacity - 10}) {
+  for (std::size_t n : {ocikit::inline_reference::inline_capacity - 12,
+                        ocikit::inline_reference::inline_capacity - 11,
+                        ocikit::inline_reference::inline_capacity - 10}) {
     const std::string s = std::string(n, 'x') + ".io/b";  // n + 5 bytes, + 7 for ":latest"
     INFO(s.size());
-    const auto v = ocikit::parse_docker(s);
+    const auto v = ocikit::parse_docker_reference(s);
     REQUIRE(v.has_value());
     CHECK(v->string() == s + ":latest");
     CHECK(ocikit::reference(*v).string() == s + ":latest");
@@ -1397,8 +1466,8 @@ TEST_CASE("normalisation with and without the masks gives the same answers",
     INFO("input '" << s << "'");
     for (const auto accepted : {ocikit::algorithm_set::defaults(),
                                 ocikit::algorithm_set{ocikit::digest_algorithm::sha256}}) {
-      const auto fast = ocikit::detail::parse_normalized_view<true>(s, accepted);
-      const auto general = ocikit::detail::parse_normalized_view<false>(s, accepted);
+      const auto fast = ocikit::detail::normalize_reference<true>(s, accepted);
+      const auto general = ocikit::detail::normalize_reference<false>(s, accepted);
       REQUIRE(fast.has_value() == general.has_value());
       if (fast) {
         ++valid;

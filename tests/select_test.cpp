@@ -208,7 +208,8 @@ TEST_CASE("arm64 v8.x and v9.x fall back through arm64 levels to 32-bit arm", "[
   check_table(v8s, {{"linux/arm64/v9", 1},
                     {"linux/arm64/v9.1", 0},
                     {"linux/arm64/v9.4", 2},
-                    {"linux/arm64/v9.9", 2},
+                    {"linux/arm64/v9.7", 2},
+                    {"linux/arm64/v9.9", -1},  // not in containerd's table: only itself
                     {"linux/arm64/v8.4", -1}});
 
   // Without arm64 entries an arm64 host takes 32-bit arm, newest variant first.
@@ -318,8 +319,10 @@ TEST_CASE("a candidate's os.features must be a subset of the wanted ones", "[sel
   check_table(idx, {{"windows(10.0.17763+win32k+gpu)/amd64", 0},
                     {"windows(10.0.17763+gpu+win32k+extra)/amd64", 0},
                     {"windows(10.0.17763+win32k)/amd64", 1},
-                    {"windows(10.0.17763)/amd64", 2},
-                    {"windows/amd64", 2}});
+                    // win32k is not considered; of equal ranks, more os.features wins
+                    {"windows(10.0.17763)/amd64", 1},
+                    {"windows/amd64", 1},
+                    {"windows(10.0.17763+other)/amd64", 1}});
 
   const auto featured = index_of({spec{"linux", "amd64", "", "", {"sse4"}}});
   check_table(featured, {{"linux(+sse4)/amd64", 0}, {"linux/amd64", -1}});

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ocikit/any_manifest.hpp"
+#include "ocikit/build.hpp"
 #include "ocikit/descriptor.hpp"
 #include "ocikit/hash.hpp"
 #include "ocikit/index.hpp"

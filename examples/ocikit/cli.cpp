@@ -18,73 +18,9 @@ void add_format_option(CLI::App& cmd, output_format& target, output_format def) 
       ->transform(CLI::CheckedTransformer(names, CLI::ignore_case));
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  constexpr char hex[] = "0123456789abcdef";
-  out += '"';
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-      ++i;
-    } else if (c < 0x20) {
-      switch (c) {
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 0xf];
-      }
-      ++i;
-    } else if (c < 0x80) {
-      out += static_cast<char>(c);
-      ++i;
-    } else {
-      // Copy a well-formed UTF-8 sequence; escape each byte of anything else.
-      std::size_t len = (c >= 0xc2 && c <= 0xdf)   ? 2
-                        : (c >= 0xe0 && c <= 0xef) ? 3
-                        : (c >= 0xf0 && c <= 0xf4) ? 4
-                                                   : 0;
-      bool ok = len != 0 && i + len <= s.size();
-      for (std::size_t k = 1; ok && k < len; ++k) {
-        ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-      }
-      if (ok && len == 3) {
-        const auto c1 = static_cast<unsigned char>(s[i + 1]);
-        ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
-      } else if (ok && len == 4) {
-        const auto c1 = static_cast<unsigned char>(s[i + 1]);
-        ok = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
-      }
-      if (ok) {
-        out.append(s.substr(i, len));
-        i += len;
-      } else {
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 0xf];
-        ++i;
-      }
-    }
-  }
-  out += '"';
-}
-
 void append_error_json(std::string& out, const ocikit::error& e) {
-  out += R"("error":{"code":)";
-  append_json_string(out, e.id());
-  out += ",\"condition\":";
-  append_json_string(out, e.condition_name());
-  out += ",\"offset\":";
-  out += e.has_offset() ? std::to_string(e.offset()) : std::string("null");
-  out += ",\"message\":";
-  append_json_string(out, e.message());
-  out += '}';
+  out += "\"error\":";
+  json_writer(out).error(e);
 }
 
 void append_file_name(std::string& line, std::string_view name) {

@@ -1,5 +1,5 @@
-// Shared plumbing of the `ocikit` command-line tool: output formats, exit codes, JSON writing,
-// streaming line input and the progress bar. Each noun lives in its own file and registers its
+// Shared plumbing of the `ocikit` command-line tool: output formats, exit codes, JSON writing
+// (json_writer.hpp), streaming line input and the progress bar. Each noun lives in its own file and registers its
 // verbs with register_<noun>().
 #ifndef OCIKIT_EXAMPLES_CLI_HPP
 #define OCIKIT_EXAMPLES_CLI_HPP
@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "json_writer.hpp"
 #include "ocikit/error.hpp"
 
 namespace ocikit::cli {
@@ -25,12 +26,9 @@ enum class output_format { json, text };
 /// Adds `--format json|text` with the verb's default.
 void add_format_option(CLI::App& cmd, output_format& target, output_format def);
 
-/// Appends `s` as a JSON string literal (quotes included), escaping as RFC 8259 requires; bytes
-/// that are not valid UTF-8 are written as \u00XX so the output stays valid JSON.
-void append_json_string(std::string& out, std::string_view s);
-
 /// Appends `"error":{"code":…,"condition":…,"offset":N|null,"message":…}` (no braces around it),
-/// the error object every verb prints for an invalid input.
+/// the error object every verb prints for an invalid input: json_writer::error after a key, for
+/// the verbs that still write their JSON by hand.
 void append_error_json(std::string& out, const ocikit::error& e);
 
 /// Appends a file name as sha256sum prints it: a name with '\\', '\n' or '\r' is escaped and
@@ -87,6 +85,7 @@ void register_ref(CLI::App& app, int& status);
 void register_digest(CLI::App& app, int& status);
 void register_platform(CLI::App& app, int& status);
 void register_manifest(CLI::App& app, int& status);
+void register_store(CLI::App& app, int& status);
 
 }  // namespace ocikit::cli
 

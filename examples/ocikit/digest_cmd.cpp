@@ -9,19 +9,16 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdint>
-#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
 #include "cli.hpp"
 #include "ocikit/digest.hpp"
-#include "ocikit/hash.hpp"
+#include "ocikit/hash_file.hpp"
 
 namespace ocikit::cli {
 namespace {
@@ -48,19 +45,15 @@ bool describe(std::string& out, std::string_view input, bool too_long, algorithm
       too_long ? result<digest_view>(line_too_long(max_line)) : parse_digest(input, accepted);
   out.clear();
   if (format == output_format::json) {
-    out += R"({"input":)";
-    append_json_string(out, input);
+    json_writer w(out);
+    w.begin_object().member("input", input);
     if (parsed) {
-      out += R"(,"valid":true,"algorithm":)";
-      append_json_string(out, parsed->algorithm());
-      out += R"(,"encoded":)";
-      append_json_string(out, parsed->encoded());
-      out += "}\n";
+      w.member("valid", true).member("algorithm", parsed->algorithm());
+      w.member("encoded", parsed->encoded());
     } else {
-      out += R"(,"valid":false,)";
-      append_error_json(out, parsed.error());
-      out += "}\n";
+      w.member("valid", false).key("error").error(parsed.error());
     }
+    w.end_object().line();
     return parsed.has_value();
   }
   // text: status, algorithm or error id, byte offset, the input as a JSON string, the message.
@@ -123,29 +116,8 @@ struct file_options {
   std::vector<std::string> files;
 };
 
-// The digest and size of stdin, read in large blocks straight from the file descriptor.
-result<file_digest> hash_stdin(digest_algorithm alg) {
-  auto d = digester::create(alg);
-  if (!d) return d.error();
-  constexpr std::size_t block = std::size_t{1} << 20;
-  const auto buffer = std::make_unique<char[]>(block);
-  for (;;) {
-    const ssize_t n = ::read(STDIN_FILENO, buffer.get(), block);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      return error(errc::io_failed, error::npos,
-                   "cannot read stdin: " + std::generic_category().message(errno));
-    }
-    if (n == 0) break;
-    d->update(std::string_view(buffer.get(), static_cast<std::size_t>(n)));
-  }
-  auto value = d->try_finish();
-  if (!value) return value.error();
-  return file_digest{std::move(*value), d->size()};
-}
-
 result<file_digest> hash_one(const std::string& name, digest_algorithm alg) {
-  if (name == "-") return hash_stdin(alg);
+  if (name == "-") return hash_fd(STDIN_FILENO, alg, {}, "stdin");
   std::unique_ptr<progress> bar;
   return hash_file(name, alg, [&](std::uint64_t done, std::uint64_t total) {
     if (!bar) bar = std::make_unique<progress>(name, total);
@@ -194,24 +166,21 @@ void run_file(file_options& opts, int& status) {
       worst = std::max(worst, static_cast<int>(exit_usage));
       continue;
     }
-    const bool matches = !expected || r->value == *expected;
+    const bool matches = !expected || r->digest == *expected;
     if (!matches) {
       write_err("ocikit digest file: " + name + ": content digest mismatch: expected " +
-                expected->str() + ", got " + r->value.str());
+                expected->str() + ", got " + r->digest.str());
       worst = std::max(worst, static_cast<int>(exit_invalid));
     }
     line.clear();
     if (opts.format == output_format::json) {
-      line += R"({"file":)";
-      append_json_string(line, name);
-      line += R"(,"digest":)";
-      append_json_string(line, r->value.string());
-      line += R"(,"size":)";
-      line += std::to_string(r->size);
-      if (expected) line += matches ? R"(,"verified":true)" : R"(,"verified":false)";
-      line += "}\n";
+      json_writer w(line);
+      w.begin_object().member("file", name).member("digest", r->digest.string());
+      w.member("size", r->size);
+      if (expected) w.member("verified", matches);
+      w.end_object().line();
     } else {
-      line += r->value.string();
+      line += r->digest.string();
       line += "  ";
       append_file_name(line, name);
       line += '\n';

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   ocikit::cli::register_digest(app, status);
   ocikit::cli::register_platform(app, status);
   ocikit::cli::register_manifest(app, status);
+  ocikit::cli::register_store(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

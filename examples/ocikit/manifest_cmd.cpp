@@ -30,12 +30,9 @@
 // Exit status: 0 every file valid; 1 some file invalid (including too large, or not a manifest);
 // 2 usage error, or some file could not be read (named on stderr and counted in the summary).
 // 2 wins over 1: a gate that could not read an input has not checked it.
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
@@ -43,7 +40,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
 #include "cli.hpp"
@@ -51,6 +47,7 @@
 #include "ocikit/descriptor.hpp"
 #include "ocikit/digest.hpp"
 #include "ocikit/error.hpp"
+#include "ocikit/file.hpp"
 #include "ocikit/hash.hpp"
 #include "ocikit/json/serialize.hpp"
 #include "ocikit/json/strict_parser.hpp"
@@ -64,75 +61,16 @@ namespace {
 
 // ---- reading -----------------------------------------------------------------------------------
 
-// A file read into memory, or found too large.
-struct loaded {
-  std::string bytes;                       // the exact bytes (when not too large)
-  bool too_large = false;                  // more than the limit: `bytes` is not the document
-  std::optional<std::uint64_t> file_size;  // known for regular files
-};
-
-error io_error(const char* what, const std::string& name, int err) {
-  std::string d(what);
-  d += ' ';
-  d += name == "-" ? std::string("stdin") : "'" + name + "'";
-  d += ": ";
-  d += std::generic_category().message(err);
-  return {errc::io_failed, error::npos, std::move(d)};
-}
-
-struct fd_closer {
-  fd_closer(int f, bool own) noexcept : fd(f), owned(own) {}
-  fd_closer(const fd_closer&) = delete;
-  fd_closer& operator=(const fd_closer&) = delete;
-  ~fd_closer() {
-    if (owned && fd >= 0) ::close(fd);
-  }
-  int fd;
-  bool owned;
-};
+// A file read into memory (ocikit::read_at_most), or found too large.
+using loaded = bounded_contents;
 
 // Reads `name` (`-` is stdin) into one buffer: a regular file larger than `limit` is refused
 // from its size alone; anything else is read up to limit + 1 bytes, enough to tell.
 result<loaded> load(const std::string& name, std::size_t limit) {
-  const bool use_stdin = name == "-";
-  const fd_closer file{use_stdin ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC),
-                       !use_stdin};
-  if (file.fd < 0) return io_error("cannot open", name, errno);
-  loaded out;
-  std::size_t first = std::size_t{1} << 16;
-  struct stat st {};
-  if (::fstat(file.fd, &st) == 0) {
-    if (S_ISDIR(st.st_mode)) return io_error("cannot read", name, EISDIR);
-    if (S_ISREG(st.st_mode)) {
-      out.file_size = static_cast<std::uint64_t>(st.st_size);
-      if (*out.file_size > limit) {
-        out.too_large = true;
-        return out;
-      }
-      first = static_cast<std::size_t>(*out.file_size) + 1;  // one read, then end of file
-    }
-  }
-  const std::size_t cap = limit == std::numeric_limits<std::size_t>::max() ? limit : limit + 1;
-  std::size_t got = 0;
-  for (;;) {
-    if (got == out.bytes.size()) {
-      if (got >= cap) break;
-      out.bytes.resize(std::min(cap, std::max(first, out.bytes.size() * 2)));
-    }
-    const ssize_t n = ::read(file.fd, out.bytes.data() + got, out.bytes.size() - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return io_error("cannot read", name, errno);
-    }
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  out.bytes.resize(got);
-  if (got > limit) {
-    out.too_large = true;
-    out.bytes = std::string();  // release it now
-  }
-  return out;
+  if (name == "-") return read_at_most(STDIN_FILENO, limit, "stdin");
+  auto fd = open_file(name);
+  if (!fd) return fd.error();
+  return read_at_most(fd->get(), limit, file_name(name));
 }
 
 error too_large_error(const loaded& in, std::size_t limit) {
@@ -146,51 +84,31 @@ error too_large_error(const loaded& in, std::size_t limit) {
 
 std::string display_name(const std::string& name) { return name == "-" ? "stdin" : name; }
 
-void append_key(std::string& out, std::string_view key) {
-  out += ",\"";
-  out += key;
-  out += "\":";
-}
-
-void append_string_or_null(std::string& out, std::string_view key, std::string_view v) {
-  append_key(out, key);
-  if (v.empty()) {
-    out += "null";
-  } else {
-    append_json_string(out, v);
-  }
-}
-
-// {"code":…,"pointer":…,"offset":…,"message":…}
-void append_problem_json(std::string& out, const problem& p) {
-  out += "{\"code\":";
-  append_json_string(out, p.id());
-  out += ",\"pointer\":";
+// {"code":…,"pointer":…|null,"offset":…|null,"message":…}
+void problem_json(json_writer& w, const problem& p) {
+  w.begin_object().member("code", p.id()).key("pointer");
   if (p.error.has_pointer()) {
-    append_json_string(out, p.pointer());
+    w.value(p.pointer());
   } else {
-    out += "null";
+    w.null();
   }
-  out += ",\"offset\":";
-  out += p.error.has_offset() ? std::to_string(p.error.offset()) : std::string("null");
-  out += ",\"message\":";
-  append_json_string(out, p.message());
-  out += '}';
+  w.key("offset");
+  if (p.error.has_offset()) {
+    w.value(p.error.offset());
+  } else {
+    w.null();
+  }
+  w.member("message", p.message()).end_object();
 }
 
-// ,"errors":[…],"warnings":[…]
-void append_problems_json(std::string& out, const std::vector<problem>& problems) {
+// "errors":[…],"warnings":[…]
+void problems_json(json_writer& w, const std::vector<problem>& problems) {
   for (const severity s : {severity::error, severity::warning}) {
-    append_key(out, s == severity::error ? "errors" : "warnings");
-    out += '[';
-    bool first = true;
+    w.key(s == severity::error ? "errors" : "warnings").begin_array();
     for (const problem& p : problems) {
-      if (p.severity != s) continue;
-      if (!first) out += ',';
-      first = false;
-      append_problem_json(out, p);
+      if (p.severity == s) problem_json(w, p);
     }
-    out += ']';
+    w.end_array();
   }
 }
 
@@ -256,7 +174,7 @@ bool expected_kind(std::string_view verb, const std::string& value, std::string_
 // ---- validate ----------------------------------------------------------------------------------
 
 // What validate and inspect share: how to read and judge a document.
-struct document_options {
+struct document_flags {
   std::string media_type;
   CLI::Option* media_type_option = nullptr;
   std::uint64_t max_size = json::default_max_size;
@@ -266,20 +184,20 @@ struct document_options {
 
 // The parse options a verb's document options ask for (every problem reported, none fatal);
 // false after a usage message when --media-type names no manifest kind.
-bool parse_options_of(std::string_view verb, const document_options& opt,
+bool parse_options_of(std::string_view verb, const document_flags& opt,
                       manifest_parse_options& po) {
   if (opt.media_type_option->count() > 0 &&
       !expected_kind(verb, opt.media_type, po.expected_media_type)) {
     return false;
   }
-  po.max_size = static_cast<std::size_t>(
+  po.checks.max_size = static_cast<std::size_t>(
       std::min<std::uint64_t>(opt.max_size, std::numeric_limits<std::size_t>::max()));
-  po.strict = opt.strict;
+  po.checks.strict = opt.strict;
   po.reject_invalid = false;
   return true;
 }
 
-struct validate_options : document_options {
+struct validate_flags : document_flags {
   std::vector<std::string> files;
 };
 
@@ -296,7 +214,7 @@ verdict check_file(const loaded& in, const manifest_parse_options& po) {
   verdict v;
   if (in.too_large) {
     v.size = in.file_size;
-    v.problems.push_back(problem{severity::error, too_large_error(in, po.max_size)});
+    v.problems.push_back(problem{severity::error, too_large_error(in, po.checks.max_size)});
     return v;
   }
   v.size = in.bytes.size();
@@ -314,17 +232,18 @@ verdict check_file(const loaded& in, const manifest_parse_options& po) {
 }
 
 void validate_json(std::string& out, const std::string& name, const verdict& v) {
-  out += "{\"file\":";
-  append_json_string(out, name);
-  out += ",\"valid\":";
-  out += v.valid() ? "true" : "false";
-  append_string_or_null(out, "kind", v.kind ? to_string(*v.kind) : std::string_view());
-  append_string_or_null(out, "media_type", v.kind ? media_type_of(*v.kind) : std::string_view());
-  append_string_or_null(out, "digest", v.digest);
-  append_key(out, "size");
-  out += v.size ? std::to_string(*v.size) : std::string("null");
-  append_problems_json(out, v.problems);
-  out += "}\n";
+  json_writer w(out);
+  w.begin_object().member("file", name).member("valid", v.valid());
+  w.key("kind").value_or_null(v.kind ? to_string(*v.kind) : std::string_view());
+  w.key("media_type").value_or_null(v.kind ? media_type_of(*v.kind) : std::string_view());
+  w.key("digest").value_or_null(v.digest).key("size");
+  if (v.size) {
+    w.value(*v.size);
+  } else {
+    w.null();
+  }
+  problems_json(w, v.problems);
+  w.end_object().line();
 }
 
 // "dir/a.json: valid oci-manifest sha256:… 859 bytes" and the problems below it.
@@ -347,7 +266,7 @@ void validate_text(std::string& out, const std::string& name, const verdict& v) 
   append_problems_text(out, v.problems, "  ");
 }
 
-int run_validate(const validate_options& opt) {
+int run_validate(const validate_flags& opt) {
   const std::string_view verb = "ocikit manifest validate: ";
   manifest_parse_options po;
   if (!parse_options_of(verb, opt, po)) return exit_usage;
@@ -361,7 +280,7 @@ int run_validate(const validate_options& opt) {
   for (const std::string& name : opt.files) {
     verdict v;
     {
-      auto in = load(name, po.max_size);
+      auto in = load(name, po.checks.max_size);
       if (!in) {
         write_err(std::string(verb) + in.error().message());
         ++unreadable;
@@ -394,7 +313,7 @@ int run_validate(const validate_options& opt) {
 
 // ---- digest ------------------------------------------------------------------------------------
 
-struct digest_options {
+struct digest_flags {
   std::string algorithm;
   CLI::Option* algorithm_option = nullptr;
   std::uint64_t max_size = json::default_max_size;
@@ -402,7 +321,7 @@ struct digest_options {
   std::vector<std::string> files;
 };
 
-int run_digest(const digest_options& opt) {
+int run_digest(const digest_flags& opt) {
   const std::string_view verb = "ocikit manifest digest: ";
   manifest_parse_options po;
   if (opt.algorithm_option->count() > 0) {
@@ -414,7 +333,7 @@ int run_digest(const digest_options& opt) {
     }
     po.hash_algorithm = *a;
   }
-  po.max_size = static_cast<std::size_t>(
+  po.checks.max_size = static_cast<std::size_t>(
       std::min<std::uint64_t>(opt.max_size, std::numeric_limits<std::size_t>::max()));
   po.validate = false;  // the kind and the JSON hygiene only: the rules are `validate`'s
   po.reject_invalid = false;
@@ -422,7 +341,7 @@ int run_digest(const digest_options& opt) {
   int worst = exit_ok;
   std::string line;
   for (const std::string& name : opt.files) {
-    auto in = load(name, po.max_size);
+    auto in = load(name, po.checks.max_size);
     if (!in) {
       write_err(std::string(verb) + in.error().message());
       worst = exit_usage;
@@ -430,7 +349,7 @@ int run_digest(const digest_options& opt) {
     }
     if (in->too_large) {
       write_err(std::string(verb) + display_name(name) + ": " +
-                too_large_error(*in, po.max_size).message());
+                too_large_error(*in, po.checks.max_size).message());
       worst = std::max(worst, static_cast<int>(exit_invalid));
       continue;
     }
@@ -447,13 +366,9 @@ int run_digest(const digest_options& opt) {
     }
     line.clear();
     if (opt.format == output_format::json) {
-      line += "{\"file\":";
-      append_json_string(line, name);
-      line += ",\"digest\":";
-      append_json_string(line, d->str());
-      line += ",\"size\":";
-      line += std::to_string(in->bytes.size());
-      line += "}\n";
+      json_writer w(line);
+      w.begin_object().member("file", name).member("digest", d->str());
+      w.member("size", in->bytes.size()).end_object().line();
     } else {
       line += d->str();
       line += "  ";
@@ -467,7 +382,7 @@ int run_digest(const digest_options& opt) {
 
 // ---- inspect -----------------------------------------------------------------------------------
 
-struct inspect_options : document_options {
+struct inspect_flags : document_flags {
   std::string file;
 };
 
@@ -574,7 +489,7 @@ void entries_text(std::string& out, const any_manifest& m) {
   std::size_t platform_width = 1;
   std::size_t type_width = 1;
   for (const descriptor& d : entries) {
-    platforms.push_back(d.platform ? format(*d.platform) : std::string("-"));
+    platforms.push_back(d.platform ? format_platform(*d.platform) : std::string("-"));
     platform_width = std::max(platform_width, platforms.back().size());
     type_width = std::max(type_width, d.media_type.size());
   }
@@ -633,11 +548,12 @@ void inspect_text(std::string& out, const std::string& name, const parsed_manife
   append_problems_text(out, p.problems, "  ");
 }
 
-void descriptor_json(std::string& out, const descriptor* d) {
+// A descriptor as the OCI spec spells it (mediaType, digest, size, …), or null.
+void descriptor_json(json_writer& w, const descriptor* d) {
   if (d == nullptr) {
-    out += "null";
+    w.null();
   } else {
-    json::write(out, *d);
+    w.raw(serialize(*d));
   }
 }
 
@@ -646,71 +562,53 @@ void descriptor_json(std::string& out, const descriptor* d) {
 // "descriptor":{…}}.
 void inspect_json(std::string& out, const std::string& name, const parsed_manifest& p) {
   const any_manifest& m = p.manifest;
-  out += "{\"file\":";
-  append_json_string(out, name);
-  append_string_or_null(out, "kind", to_string(p.kind));
-  append_string_or_null(out, "media_type", media_type_of(p.kind));
-  append_key(out, "media_type_declared");
-  out += m.media_type().empty() ? "false" : "true";
-  append_string_or_null(out, "digest", p.digest.str());
-  append_key(out, "size");
-  out += std::to_string(p.size);
-  append_key(out, "valid");
-  out += p.valid() ? "true" : "false";
-  append_string_or_null(out, "artifact_type", m.artifact_type());
-  append_key(out, "config");
-  descriptor_json(out, m.config());
-  append_key(out, "layers");
-  out += '[';
-  for (std::size_t i = 0; i < m.layers().size(); ++i) {
-    if (i != 0) out += ',';
-    json::write(out, m.layers()[i]);
-  }
-  out += ']';
+  json_writer w(out);
+  w.begin_object().member("file", name);
+  w.key("kind").value_or_null(to_string(p.kind));
+  w.key("media_type").value_or_null(media_type_of(p.kind));
+  w.member("media_type_declared", !m.media_type().empty());
+  w.key("digest").value_or_null(p.digest.str());
+  w.member("size", p.size).member("valid", p.valid());
+  w.key("artifact_type").value_or_null(m.artifact_type());
+  w.key("config");
+  descriptor_json(w, m.config());
+  w.key("layers").begin_array();
+  for (const descriptor& d : m.layers()) descriptor_json(w, &d);
+  w.end_array();
   bool overflow = false;
-  const std::uint64_t total = layers_total(m, overflow);
-  append_key(out, "layers_total");
-  out += std::to_string(total);
-  append_key(out, "manifests");
-  out += '[';
-  for (std::size_t i = 0; i < m.manifests().size(); ++i) {
-    const descriptor& d = m.manifests()[i];
-    if (i != 0) out += ',';
-    out += "{\"platform\":";
+  w.member("layers_total", layers_total(m, overflow));
+  w.key("manifests").begin_array();
+  for (const descriptor& d : m.manifests()) {
+    w.begin_object().key("platform");
     if (d.platform) {
-      append_json_string(out, format(*d.platform));
+      w.value(format_platform(*d.platform));
     } else {
-      out += "null";
+      w.null();
     }
-    out += ",\"descriptor\":";
-    json::write(out, d);
-    out += '}';
+    w.key("descriptor");
+    descriptor_json(w, &d);
+    w.end_object();
   }
-  out += ']';
-  append_key(out, "subject");
-  descriptor_json(out, m.subject());
-  append_key(out, "annotations");
-  if (const annotation_map* a = m.annotations()) {
-    json::write(out, *a);
-  } else {
-    out += "{}";
-  }
-  append_problems_json(out, p.problems);
-  out += "}\n";
+  w.end_array().key("subject");
+  descriptor_json(w, m.subject());
+  const annotation_map* a = m.annotations();
+  w.key("annotations").raw(a != nullptr ? serialize(*a) : std::string("{}"));
+  problems_json(w, p.problems);
+  w.end_object().line();
 }
 
-int run_inspect(const inspect_options& opt) {
+int run_inspect(const inspect_flags& opt) {
   const std::string_view verb = "ocikit manifest inspect: ";
   manifest_parse_options po;
   if (!parse_options_of(verb, opt, po)) return exit_usage;
-  auto in = load(opt.file, po.max_size);
+  auto in = load(opt.file, po.checks.max_size);
   if (!in) {
     write_err(std::string(verb) + in.error().message());
     return exit_usage;
   }
   const std::string where = std::string(verb) + display_name(opt.file) + ": ";
   if (in->too_large) {
-    write_err(where + too_large_error(*in, po.max_size).message());
+    write_err(where + too_large_error(*in, po.checks.max_size).message());
     return exit_invalid;
   }
   const auto parsed = parse_manifest(in->bytes, po);
@@ -748,7 +646,7 @@ void register_manifest(CLI::App& app, int& status) {
       app.add_subcommand("manifest", "validate, digest and inspect manifests and indexes");
   noun->require_subcommand(1);
 
-  auto validate = std::make_shared<validate_options>();
+  auto validate = std::make_shared<validate_flags>();
   CLI::App* v = noun->add_subcommand(
       "validate", "check manifests and indexes against the OCI and Docker rules ('-' is stdin)");
   validate->media_type_option =
@@ -760,7 +658,7 @@ void register_manifest(CLI::App& app, int& status) {
   v->add_option("FILE", validate->files, "documents to check; '-' is stdin")->required();
   v->callback([validate, &status] { status = run_validate(*validate); });
 
-  auto digest = std::make_shared<digest_options>();
+  auto digest = std::make_shared<digest_flags>();
   CLI::App* d = noun->add_subcommand(
       "digest", "the digest of each document's exact bytes, like sha256sum ('-' is stdin)");
   digest->algorithm_option =
@@ -770,7 +668,7 @@ void register_manifest(CLI::App& app, int& status) {
   d->add_option("FILE", digest->files, "documents to hash; '-' is stdin")->required();
   d->callback([digest, &status] { status = run_digest(*digest); });
 
-  auto inspect = std::make_shared<inspect_options>();
+  auto inspect = std::make_shared<inspect_flags>();
   CLI::App* i = noun->add_subcommand(
       "inspect", "show what a manifest or an index holds: config, layers, platforms, ...");
   inspect->media_type_option =

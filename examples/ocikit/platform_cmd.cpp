@@ -76,7 +76,7 @@ void parse_json(std::string& out, std::string_view input, const result<platform>
     out += ",\"os_features\":";
     append_string_array(out, r->os_features);
     out += ",\"normalized\":";
-    append_json_string(out, format(*r));
+    append_json_string(out, format_platform(*r));
   } else {
     out += ",\"valid\":false,";
     append_error_json(out, r.error());
@@ -89,7 +89,7 @@ std::string_view or_dash(std::string_view s) { return s.empty() ? std::string_vi
 void parse_text(std::string& out, std::string_view input, const result<platform>& r) {
   if (r) {
     out += "valid    ";
-    out += format(*r);
+    out += format_platform(*r);
     out += "\n         os=";
     out += r->os;
     out += " architecture=";
@@ -195,7 +195,7 @@ void select_json(std::string& out, const descriptor& d) {
 void select_text(std::string& out, const descriptor& d) {
   out += d.digest.str();
   out += ' ';
-  out += format(*d.platform);
+  out += format_platform(*d.platform);
   out += " (";
   out += d.media_type;
   out += ", ";
@@ -217,11 +217,11 @@ int run_select(const select_options& opt) {
   manifest_parse_options parse_opt;
   parse_opt.reject_invalid = false;
   std::string bytes;
-  if (!read_document(opt.file, parse_opt.max_size, bytes)) return exit_usage;
+  if (!read_document(opt.file, parse_opt.checks.max_size, bytes)) return exit_usage;
   const std::string where = std::string(verb) + (opt.file == "-" ? "stdin" : opt.file) + ": ";
-  if (bytes.size() > parse_opt.max_size) {
+  if (bytes.size() > parse_opt.checks.max_size) {
     write_err(where + error(errc::json_too_large, error::npos,
-                            "more than " + std::to_string(parse_opt.max_size) +
+                            "more than " + std::to_string(parse_opt.checks.max_size) +
                                 " bytes, the limit of a manifest or index")
                           .message());
     return exit_invalid;
@@ -273,7 +273,7 @@ void register_platform(CLI::App& app, int& status) {
   select->platform_option =
       s->add_option("--platform", select->platform,
                     "the platform to run, e.g. linux/arm64/v8 (default: this host's, " +
-                        format(host_platform()) + ")");
+                        format_platform(host_platform()) + ")");
   add_format_option(*s, select->format, output_format::text);
   s->add_option("INDEX_FILE", select->file,
                 "an OCI image index or Docker manifest list; - reads stdin")

@@ -36,7 +36,7 @@ void append_optional(std::string& out, std::string_view key, bool present, std::
 
 /// {"input":…,"valid":true,"domain":…,"path":…,"tag":…|null,"digest":…|null,"string":…,
 ///  "familiar":…} or {"input":…,"valid":false,"error":{…}}
-void format_json(std::string& out, std::string_view input, const result<reference_view>& r) {
+void format_json(std::string& out, std::string_view input, const result<inline_reference>& r) {
   out += "{\"input\":";
   append_json_string(out, input);
   if (r) {
@@ -58,7 +58,7 @@ void format_json(std::string& out, std::string_view input, const result<referenc
   out += "}\n";
 }
 
-void format_text(std::string& out, std::string_view input, const result<reference_view>& r) {
+void format_text(std::string& out, std::string_view input, const result<inline_reference>& r) {
   if (r) {
     out += "valid    ";
     out.append(r->string());
@@ -100,8 +100,8 @@ int run_ref_parse(const ref_parse_options& opt) {
   if (opt.policy == "azure") policy = registry_policy::azure();
   return run_parse_inputs("ocikit ref parse", opt.refs, max_line, opt.format,
                           [&](std::string& out, std::string_view input, bool too_long) {
-                            auto r = too_long ? result<reference_view>(line_too_long(max_line))
-                                              : parse(input, *mode, *accepted);
+                            auto r = too_long ? result<inline_reference>(line_too_long(max_line))
+                                              : parse_reference(input, *mode, *accepted);
                             if (r && policy) {
                               if (auto p = check_policy(*r, *policy); !p) r = p.error();
                             }

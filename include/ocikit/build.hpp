@@ -12,8 +12,8 @@
 //   ocikit::make_image_manifest(config, layers, options)    -> result<image_manifest>
 //   ocikit::make_image_index(entries, options)              -> result<image_index>
 //   ocikit::validate_model(model, options)                  -> std::vector<problem>
-// Then ocikit::finalize(model) (ocikit/json/serialize.hpp) gives the deterministic bytes, their
-// digest and size.
+//   ocikit::finalize(model, alg)                            -> result<built_manifest>
+//                            the deterministic bytes (ocikit::serialize), their digest and size
 //
 // Validation: a model is serialised (ocikit::serialize) and the bytes go through
 // ocikit::parse_manifest with the rules of ocikit/validate.hpp, expecting the model's kind. So a
@@ -46,10 +46,13 @@
 #include <vector>
 
 #include "ocikit/any_manifest.hpp"
+#include "ocikit/check_options.hpp"
 #include "ocikit/descriptor.hpp"
+#include "ocikit/detail/base64.hpp"
 #include "ocikit/digest.hpp"
 #include "ocikit/error.hpp"
 #include "ocikit/hash.hpp"
+#include "ocikit/hash_file.hpp"
 #include "ocikit/index.hpp"
 #include "ocikit/json/serialize.hpp"
 #include "ocikit/json/strict_parser.hpp"
@@ -61,41 +64,11 @@
 
 namespace ocikit {
 
-/// Options of the validation of built models.
-struct build_options {
-  /// An OCI image manifest with no layers is an error rather than a warning.
-  bool strict = false;
-  /// Digest algorithms a descriptor may use (see validate_options).
-  algorithm_set accepted_algorithms = algorithm_set::all();
-  /// Largest serialised document accepted, in bytes (registries accept 4 MiB).
-  std::size_t max_size = json::default_max_size;
-};
+/// Options of the validation of built models: `strict`, `accepted_algorithms` and `max_size`
+/// (the largest serialised document accepted; registries accept 4 MiB).
+using build_options = check_options;
 
 namespace detail::building {
-
-// Padded standard base64 (RFC 4648 section 4), the form `data` takes.
-inline std::string encode_base64(std::span<const std::byte> in) {
-  constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  const auto at = [&in](std::size_t k) { return std::to_integer<std::uint32_t>(in[k]); };
-  for (; i + 3 <= in.size(); i += 3) {
-    const std::uint32_t v = (at(i) << 16) | (at(i + 1) << 8) | at(i + 2);
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    out += alphabet[v & 63];
-  }
-  if (const std::size_t rest = in.size() - i; rest != 0) {
-    const std::uint32_t v = (at(i) << 16) | (rest == 2 ? at(i + 1) << 8 : 0);
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += rest == 2 ? alphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
 
 inline std::span<const std::byte> bytes_of(std::string_view s) noexcept {
   return std::as_bytes(std::span<const char>(s.data(), s.size()));
@@ -144,10 +117,8 @@ inline std::vector<problem> validate_document(const std::string& bytes, manifest
                                               const build_options& options) {
   manifest_parse_options po;
   po.expected_media_type = media_type_of(kind);
-  po.max_size = options.max_size;
+  po.checks = options;
   po.max_depth = json::max_depth_limit;
-  po.accepted_algorithms = options.accepted_algorithms;
-  po.strict = options.strict;
   po.reject_invalid = false;
   auto parsed = parse_manifest(bytes, po);
   if (!parsed) return {problem{severity::error, std::move(parsed).error()}};
@@ -211,7 +182,7 @@ inline result<descriptor> descriptor_from_file(
   if (auto ok = detail::building::check_media_type(media_type); !ok) return ok.error();
   auto f = hash_file(path, algorithm);
   if (!f) return f.error();
-  return detail::building::make_descriptor(media_type, std::move(f->value), f->size);
+  return detail::building::make_descriptor(media_type, std::move(f->digest), f->size);
 }
 
 /// descriptor_from_bytes with the bytes embedded as padded base64 in `data` (image-spec
@@ -222,8 +193,44 @@ inline result<descriptor> descriptor_with_data(
     std::string_view media_type, std::string_view bytes,
     digest_algorithm algorithm = digest_algorithm::sha256) {
   auto d = descriptor_from_bytes(media_type, bytes, algorithm);
-  if (d) d->data = detail::building::encode_base64(detail::building::bytes_of(bytes));
+  if (d) d->data = detail::encode_base64(detail::building::bytes_of(bytes));
   return d;
+}
+
+/// A serialised document: its exact bytes, and the digest and size of those bytes (what a
+/// registry push, an index entry or a `subject` needs).
+struct built_manifest {
+  std::string bytes;      ///< the deterministic JSON (ocikit::serialize)
+  ocikit::digest digest;  ///< the digest of `bytes`
+  std::int64_t size = 0;  ///< bytes.size()
+
+  /// A descriptor of the document, e.g. for an index entry:
+  /// `idx.manifests.push_back(built.to_descriptor(ocikit::media_types::oci_manifest));`
+  [[nodiscard]] descriptor to_descriptor(std::string_view media_type) const {
+    descriptor d;
+    d.media_type = std::string(media_type);
+    d.digest = digest;
+    d.size = size;
+    return d;
+  }
+
+  friend bool operator==(const built_manifest&, const built_manifest&) = default;
+};
+
+/// Serialises a document and hashes the exact bytes (hash.unavailable for blake3). No rule is
+/// checked here: the builders validate before they finalize.
+/// Example: `auto b = ocikit::finalize(m); push(b->bytes, b->digest);`
+template <class T>
+requires requires(std::string& out, const T& v) { json::write(out, v); }
+[[nodiscard]] result<built_manifest> finalize(
+    const T& document, digest_algorithm algorithm = digest_algorithm::sha256) {
+  built_manifest out;
+  out.bytes = serialize(document);
+  auto d = hash_bytes(algorithm, std::string_view(out.bytes));
+  if (!d) return d.error();
+  out.digest = std::move(*d);
+  out.size = static_cast<std::int64_t>(out.bytes.size());
+  return out;
 }
 
 /// Every problem of a model, errors and warnings in document order: the model is serialised and

@@ -4,6 +4,7 @@
 //   ocikit::digest       — owning (one string)
 //   ocikit::parse_digest(sv, accepted)          -> result<digest_view>
 //   ocikit::is_valid_digest(sv, accepted)       == parse_digest(sv, accepted).has_value()
+//   "sha256:…"_digest (ocikit::literals)        -> digest_view, checked at compile time
 //
 // Checks, in go-digest's order (it decides which error is reported):
 //   1. no ':' / empty algorithm / empty encoded part              -> digest_invalid_format
@@ -22,11 +23,13 @@
 
 #include <array>
 #include <compare>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <functional>
 #include <optional>
+#include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
@@ -34,7 +37,7 @@
 
 #include "ocikit/error.hpp"
 #include "ocikit/grammar/chars.hpp"
-#include "ocikit/grammar/digest.hpp"
+#include "ocikit/grammar/scan.hpp"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -155,6 +158,8 @@ class digest_accessors {
   }
   /// "sha256:…", exactly as parsed.
   [[nodiscard]] constexpr std::string_view string() const noexcept { return self().text(); }
+  /// The text as a std::string (a copy); every text-bearing ocikit type has both.
+  [[nodiscard]] std::string str() const { return std::string(self().text()); }
   /// The algorithm as an enum, when ocikit knows it (an unknown but well-formed one gives none).
   [[nodiscard]] constexpr std::optional<digest_algorithm> known_algorithm() const noexcept {
     return algorithm_from_name(algorithm());
@@ -176,15 +181,11 @@ struct digest_check {
   std::size_t colon = 0;
 };
 
-/// True when `s` matches the OCI digest grammar as a whole.
-inline bool matches_oci_grammar(std::string_view s) noexcept {
-  tao::pegtl::memory_input<tao::pegtl::tracking_mode::lazy, tao::pegtl::eol::lf_crlf, const char*>
-      in(s.data(), s.data() + s.size(), "");
-  return tao::pegtl::parse<grammar::digest_only>(in);
-}
-
-/// First offset at which `s` stops matching the OCI digest grammar, and which part failed.
-inline digest_check locate_oci_grammar_error(std::string_view s, std::size_t colon) noexcept {
+/// First offset at which `s` (whose first ':' is at `colon`, with bytes on both sides) stops
+/// matching the OCI digest grammar (grammar/digest.hpp), and which part failed; errc::ok when it
+/// matches as a whole (the tests and the fuzz target check that against PEGTL's composition,
+/// detail/digest_oracle.hpp).
+constexpr digest_check locate_oci_grammar_error(std::string_view s, std::size_t colon) noexcept {
   // algorithm := [a-z0-9]+ ([+._-][a-z0-9]+)*  — a separator must sit between two components.
   for (std::size_t i = 0; i < colon; ++i) {
     const char c = s[i];
@@ -229,8 +230,9 @@ inline bool is_plain_sha256(std::string_view s) noexcept {
 #endif
 }
 
-/// The digest checks of go-digest's Parse, in its order. No allocation.
-inline digest_check check_digest(std::string_view s, algorithm_set accepted) noexcept {
+/// The digest checks of go-digest's Parse, in its order. No allocation; constexpr, so that
+/// digest literals are checked by the same code (ocikit::literals).
+constexpr digest_check check_digest(std::string_view s, algorithm_set accepted) noexcept {
   if (s.empty()) return {errc::digest_empty, 0, 0};
   const std::size_t colon = s.find(':');
   if (colon == std::string_view::npos) return {errc::digest_missing_separator, s.size(), 0};
@@ -238,10 +240,8 @@ inline digest_check check_digest(std::string_view s, algorithm_set accepted) noe
   if (colon + 1 == s.size()) return {errc::digest_empty_encoded, s.size(), colon};
   const auto alg = accepted.find(s.substr(0, colon));
   if (!alg) {
-    if (matches_oci_grammar(s)) return {errc::digest_unsupported, 0, colon};
-    auto where = locate_oci_grammar_error(s, colon);
-    if (where.code == errc::ok) where = {errc::digest_invalid_encoded, colon, colon};
-    return where;
+    const digest_check where = locate_oci_grammar_error(s, colon);
+    return where.code == errc::ok ? digest_check{errc::digest_unsupported, 0, colon} : where;
   }
   const std::string_view enc = s.substr(colon + 1);
   if (enc.size() != encoded_size(*alg)) return {errc::digest_invalid_length, colon + 1, colon};
@@ -298,13 +298,18 @@ class digest_view : public detail::digest_accessors<digest_view> {
   std::uint32_t colon_ = 0;
 };
 
-/// Parses and validates a digest (see the checks at the top of this file).
+/// Parses and validates a digest (see the checks at the top of this file). The view points into
+/// `s`: a temporary std::string is refused at compile time (the overload below).
 inline result<digest_view> parse_digest(std::string_view s,
                                         algorithm_set accepted = algorithm_set::defaults()) {
   const auto c = detail::check_digest(s, accepted);
   if (OCIKIT_UNLIKELY(c.code != errc::ok)) return detail::make_digest_error(s, c, accepted);
   return digest_view::unchecked(s, c.colon);
 }
+template <class S>
+requires std::same_as<S, std::string> result<digest_view> parse_digest(
+    S&& temporary, algorithm_set accepted = algorithm_set::defaults())
+= delete;
 
 /// == parse_digest(s, accepted).has_value(), without building an error (and without the grammar
 /// match that only tells two errors apart).
@@ -326,6 +331,9 @@ inline result<digest_view> parse_digest_lenient(std::string_view s) {
   }
   return detail::make_digest_error(s, c, algorithm_set::all());
 }
+template <class S>
+requires std::same_as<S, std::string> result<digest_view> parse_digest_lenient(S&& temporary)
+= delete;
 
 /// An owning digest. The text of every sha256, sha384 and sha512 digest (up to 135 bytes) is
 /// stored inline, so building, copying and moving one never allocates; only longer digests of
@@ -414,8 +422,6 @@ class digest : public detail::digest_accessors<digest> {
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
   [[nodiscard]] digest_view view() const noexcept { return digest_view::unchecked(text(), colon_); }
   operator digest_view() const noexcept { return view(); }  // NOLINT(google-explicit-constructor)
-  /// The text as a std::string (a copy).
-  [[nodiscard]] std::string str() const { return std::string(text()); }
 
   friend bool operator==(const digest& a, const digest& b) noexcept { return a.text() == b.text(); }
   friend auto operator<=>(const digest& a, const digest& b) noexcept {
@@ -474,6 +480,29 @@ class digest : public detail::digest_accessors<digest> {
   std::uint32_t heap_capacity_ = 0;
   char inline_[inline_capacity];  // bytes [0, size_) are set
 };
+
+/// Writes the digest's text ("sha256:…").
+inline std::ostream& operator<<(std::ostream& os, const digest_view& d) { return os << d.string(); }
+inline std::ostream& operator<<(std::ostream& os, const digest& d) { return os << d.string(); }
+inline std::ostream& operator<<(std::ostream& os, digest_algorithm a) { return os << to_string(a); }
+
+namespace detail {
+/// Not constexpr: a digest literal that fails the checks calls it, which makes the literal fail
+/// to compile ("call to non-constexpr function ... invalid_digest_literal").
+inline void invalid_digest_literal(errc /*code*/) noexcept {}
+}  // namespace detail
+
+namespace literals {
+/// A digest checked at compile time by parse_digest's own checks (default algorithms: sha256,
+/// sha384, sha512): `"sha256:…"_digest` is a digest_view over the literal, and an invalid
+/// literal does not compile. No run-time cost.
+consteval digest_view operator""_digest(const char* s, std::size_t n) {
+  const std::string_view t(s, n);
+  const detail::digest_check c = detail::check_digest(t, algorithm_set::defaults());
+  if (c.code != errc::ok) detail::invalid_digest_literal(c.code);
+  return digest_view::unchecked(t, c.colon);
+}
+}  // namespace literals
 
 }  // namespace ocikit
 

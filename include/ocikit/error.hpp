@@ -20,6 +20,7 @@
 #include <boost/system/result.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -51,7 +52,8 @@ namespace ocikit {
   X(manifest_invalid)        \
   X(manifest_unsupported)    \
   X(platform_invalid)        \
-  X(not_found)
+  X(not_found)               \
+  X(locked)
 
 // X(enumerator, "stable.id", condition, "message template")
 #define OCIKIT_ERRORS(X)                                                                          \
@@ -125,6 +127,11 @@ namespace ocikit {
   X(io_failed, "io.failed", io_error, "{d}")                                                      \
   X(input_line_too_long, "input.line_too_long", resource_limit,                                   \
     "the input line is longer than {x} bytes and was not parsed")                                 \
+  /* OCI image layouts on disk (ocikit/layout/) */                                                \
+  X(layout_invalid, "layout.invalid", invalid_format, "not an OCI image layout: {d}")             \
+  X(layout_not_found, "layout.not_found", not_found, "not in the OCI image layout: {d}")          \
+  X(layout_ambiguous, "layout.ambiguous", invalid_format,                                         \
+    "the OCI image layout holds more than one image, name one as oci:DIR:NAME: {d}")              \
   /* strict JSON layer: json.* codes are appended here */                                         \
   X(json_too_large, "json.too_large", resource_limit, "document too large: {d}")                  \
   X(json_empty, "json.empty", json_invalid, "invalid JSON: the document is empty")                \
@@ -274,7 +281,29 @@ namespace ocikit {
   X(platform_no_match, "platform.no_match", not_found, "no manifest for {d}")                     \
   X(platform_not_an_index, "platform.not_an_index", manifest_unsupported,                         \
     "cannot select a platform from {d}: only an OCI image index or a Docker manifest list has "   \
-    "one entry per platform")
+    "one entry per platform")                                                                     \
+  /* the registry store: store.* codes are appended here */                                       \
+  X(store_not_found, "store.not_found", not_found, "not found: {d}")                              \
+  X(store_locked, "store.locked", locked, "locked: {d}")                                          \
+  X(store_digest_mismatch, "store.digest_mismatch", digest_mismatch,                              \
+    "digest mismatch, nothing was stored: {d}")                                                   \
+  X(store_size_mismatch, "store.size_mismatch", size_mismatch,                                    \
+    "size mismatch, nothing was stored: {d}")                                                     \
+  X(store_blob_missing, "store.blob_missing", not_found,                                          \
+    "the manifest references a blob the store does not have, push it first: {d}")                 \
+  X(store_manifest_missing, "store.manifest_missing", not_found,                                  \
+    "the index references a manifest that is not in the repository, push it first: {d}")          \
+  X(store_manifest_invalid, "store.manifest_invalid", manifest_invalid,                           \
+    "invalid manifest, nothing was stored: {d}")                                                  \
+  X(store_wrong_registry, "store.wrong_registry", policy_violation, "wrong registry: {d}")        \
+  X(store_invalid_name, "store.invalid_name", invalid_format, "invalid {d}")                      \
+  X(store_not_a_store, "store.not_a_store", not_found,                                            \
+    "not an ocikit store: {d}; create one with `ocikit store init`")                              \
+  X(store_exists, "store.exists", policy_violation, "{d}")                                        \
+  X(store_corrupt, "store.corrupt", io_error,                                                     \
+    "the store is inconsistent: {d}; run `ocikit store "                                          \
+    "fsck --repair`")                                                                             \
+  X(store_io, "store.io", io_error, "store I/O error: {d}")
 
 enum class condition : int {
   ok = 0,
@@ -449,6 +478,10 @@ class error {
   [[nodiscard]] std::string_view pointer() const noexcept { return pointer_; }
 
   [[nodiscard]] std::error_code error_code() const noexcept { return make_error_code(code_); }
+  /// `std::error_code ec = err;` (category "ocikit"; its default condition is the coarse one).
+  operator std::error_code() const noexcept {  // NOLINT(google-explicit-constructor)
+    return make_error_code(code_);
+  }
 
   /// A sentence for a person, e.g. "repository name must be lowercase: 'M' at byte 9".
   [[nodiscard]] std::string message() const {
@@ -515,6 +548,16 @@ class error {
   std::string detail_;
   std::string pointer_;
 };
+
+/// Writes "id: message", e.g. "reference.uppercase: repository name must be lowercase: 'M' at
+/// byte 9".
+inline std::ostream& operator<<(std::ostream& os, const error& e) {
+  return os << e.id() << ": " << e.message();
+}
+/// Writes the stable id ("reference.invalid_tag").
+inline std::ostream& operator<<(std::ostream& os, errc e) { return os << to_string(e); }
+/// Writes the condition's name ("name_contains_uppercase").
+inline std::ostream& operator<<(std::ostream& os, condition c) { return os << to_string(c); }
 
 /// Thrown by the throwing conveniences and by result<T>::value() on an error.
 class system_error : public std::runtime_error {

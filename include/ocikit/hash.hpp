@@ -6,7 +6,7 @@
 //   ocikit::verifier  — checks bytes against an expected digest and size
 //   ocikit::hash_bytes(alg, bytes)            -> result<digest>
 //   ocikit::hash_stream(in, alg)              -> result<digest>
-//   ocikit::hash_file(path, alg, progress)    -> result<file_digest>
+// Files and file descriptors: ocikit/hash_file.hpp (hash_file, hash_fd).
 //
 // blake3 is known to the digest parser but never hashed: asking for it gives `hash.unavailable`.
 // Each EVP_MD is fetched once per process (the first time it is needed) and freed at exit.
@@ -20,27 +20,18 @@
 #ifndef OCIKIT_HASH_HPP
 #define OCIKIT_HASH_HPP
 
-#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
-#include <functional>
 #include <istream>
 #include <memory>
-#include <new>
 #include <span>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -125,7 +116,13 @@ struct md_ctx_deleter {
 };
 using md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, md_ctx_deleter>;
 
-// The three update() overloads of hasher, digester and verifier, forwarded to Derived::write.
+// A contiguous range of chars that is not a string (those take the string_view overload):
+// std::span<char>, std::span<const char>, std::vector<char>, std::array<char, N>.
+template <class Chars>
+concept char_span_like = std::is_constructible_v < std::span<const char>,
+const Chars& > &&!std::is_convertible_v<const Chars&, std::string_view>;
+
+// The update() overloads of hasher, digester and verifier, forwarded to Derived::write.
 template <class Derived, class R>
 class byte_sink {
   static constexpr bool nothrow = std::is_void_v<R>;
@@ -142,6 +139,13 @@ class byte_sink {
   /// Adds unsigned bytes. Example: `h.update(std::span<const unsigned char>(vec));`
   R update(std::span<const unsigned char> bytes) noexcept(nothrow) {
     return self().write(bytes.data(), bytes.size());
+  }
+  /// Adds chars: std::span<char>, std::span<const char>, std::vector<char>, ...
+  /// Example: `std::vector<char> buffer(n); h.update(std::span(buffer).first(got));`
+  template <char_span_like Chars>
+  R update(const Chars& chars) noexcept(nothrow) {
+    const std::span<const char> s(chars);
+    return self().write(s.data(), s.size());
   }
 
  private:
@@ -391,6 +395,16 @@ class verifier : public detail::byte_sink<verifier, result<void>> {
   /// Example: `v.update("abc"); v.size() == 3`
   [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
 
+  /// content.size_mismatch "expected <expected> bytes, got <qualifier><actual>", the error of
+  /// verify() (and of update() with the qualifier "at least ") for a size that differs.
+  /// Example: `verifier::size_mismatch_error(3, 4).message()` says "expected 3 bytes, got 4".
+  [[nodiscard]] static error size_mismatch_error(std::int64_t expected, std::uint64_t actual,
+                                                 std::string_view qualifier = {}) {
+    return {errc::content_size_mismatch, error::npos,
+            "expected " + std::to_string(expected) + " bytes, got " + std::string(qualifier) +
+                std::to_string(actual)};
+  }
+
   /// The verdict, once all bytes have been given: content.size_mismatch ("expected 3 bytes, got
   /// 4") if the size differs, else content.digest_mismatch ("expected sha256:…, got sha256:…")
   /// if the digest differs, else success. Later calls give the same verdict.
@@ -423,9 +437,7 @@ class verifier : public detail::byte_sink<verifier, result<void>> {
   [[nodiscard]] bool size_known() const noexcept { return expected_size_ >= 0; }
 
   [[nodiscard]] error size_mismatch(std::string_view qualifier) const {
-    return {errc::content_size_mismatch, error::npos,
-            "expected " + std::to_string(expected_size_) + " bytes, got " + std::string(qualifier) +
-                std::to_string(size_)};
+    return size_mismatch_error(expected_size_, size_, qualifier);
   }
 
   result<void> write(const void* data, std::size_t size) {
@@ -498,90 +510,6 @@ inline result<digest> hash_stream(std::istream& in, digest_algorithm a = digest_
   if (!h) return h.error();
   if (auto fed = detail::feed_stream(in, *h); !fed) return fed.error();
   return h->try_finish();
-}
-
-/// A file's digest and its size in bytes (what a descriptor needs).
-struct file_digest {
-  digest value;
-  std::uint64_t size = 0;
-};
-
-/// Called by hash_file after each block: bytes hashed so far and the file size (0 when the size
-/// is not known in advance, e.g. a pipe).
-using progress_callback = std::function<void(std::uint64_t done, std::uint64_t total)>;
-
-namespace detail {
-
-inline constexpr std::size_t file_block_size = std::size_t{1} << 20;
-inline constexpr std::size_t page_size = 4096;
-
-inline error file_error(const char* what, const std::filesystem::path& path, int err) {
-  std::string d(what);
-  d += " '";
-  d += path.string();
-  d += "': ";
-  d += std::generic_category().message(err);
-  return {errc::io_failed, error::npos, std::move(d)};
-}
-
-struct fd_guard {
-  explicit fd_guard(int f) noexcept : fd(f) {}
-  ~fd_guard() {
-    if (fd >= 0) ::close(fd);
-  }
-  fd_guard(const fd_guard&) = delete;
-  fd_guard& operator=(const fd_guard&) = delete;
-  int fd;
-};
-
-struct page_aligned_delete {
-  void operator()(std::byte* p) const noexcept {
-    ::operator delete (p, std::align_val_t{page_size});
-  }
-};
-using page_buffer = std::unique_ptr<std::byte, page_aligned_delete>;
-
-}  // namespace detail
-
-/// The digest and size of a file, read in 1 MiB page-aligned blocks with sequential read-ahead
-/// advice (a file smaller than a block gets a buffer of its own size). io.failed names the path
-/// and the system's reason: "cannot open 'x.tar': No such file or directory".
-/// `-` is an ordinary file name here (the CLI maps it to stdin).
-/// Example:
-///   auto f = ocikit::hash_file("layer.tar");
-///   if (f) std::cout << f->value.string() << ' ' << f->size << '\n';
-inline result<file_digest> hash_file(const std::filesystem::path& path,
-                                     digest_algorithm a = digest_algorithm::sha256,
-                                     const progress_callback& progress = {}) {
-  auto d = digester::create(a);
-  if (!d) return d.error();
-  const detail::fd_guard file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (file.fd < 0) return detail::file_error("cannot open", path, errno);
-  std::uint64_t total = 0;
-  std::size_t block = detail::file_block_size;
-  struct stat st {};
-  if (::fstat(file.fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    total = static_cast<std::uint64_t>(st.st_size);
-    // Room for the whole file plus one byte, so that a small file takes one read and one EOF.
-    const std::uint64_t fit = (total / detail::page_size + 1) * detail::page_size;
-    block = static_cast<std::size_t>(std::min<std::uint64_t>(block, fit));
-    (void)::posix_fadvise(file.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  }
-  const detail::page_buffer buffer(
-      static_cast<std::byte*>(::operator new (block, std::align_val_t{detail::page_size})));
-  for (;;) {
-    const ssize_t n = ::read(file.fd, buffer.get(), block);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return detail::file_error("cannot read", path, errno);
-    }
-    if (n == 0) break;
-    d->update(std::span<const std::byte>(buffer.get(), static_cast<std::size_t>(n)));
-    if (progress) progress(d->size(), total);
-  }
-  auto value = d->try_finish();
-  if (!value) return value.error();
-  return file_digest{std::move(*value), d->size()};
 }
 
 }  // namespace ocikit

@@ -1,10 +1,11 @@
-// Media types: the constants of the OCI and Docker specs (shared/spec/manifest.md, "Media types
-// to know"), the four document kinds, and the helpers a puller needs.
+// Media types: the constants of the OCI and Docker specs (docs/manifest.md, "Media types to
+// know"), the four document kinds, and the helpers a puller needs.
 //
 //   ocikit::media_types::oci_manifest, ...      string constants (std::string_view)
 //   ocikit::manifest_kind                       oci_manifest | oci_index | docker_manifest |
 //                                               docker_manifest_list
 //   ocikit::manifest_kind_of(mt)                the kind a media type names (exact match)
+//   os << kind, os << compression               to_string() of each
 //   ocikit::media_type_of(kind)                 the kind's media type
 //   ocikit::is_valid_media_type(mt)             RFC 6838 type/subtype, no parameters
 //                                               (grammar/media_type.hpp)
@@ -27,6 +28,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -110,6 +112,9 @@ constexpr std::string_view to_string(manifest_kind k) noexcept {
   return "unknown";
 }
 
+/// Writes to_string(k). Example: `std::cout << parsed.kind;  // oci-manifest`
+inline std::ostream& operator<<(std::ostream& os, manifest_kind k) { return os << to_string(k); }
+
 /// The media type of a kind. Example: `media_type_of(manifest_kind::oci_index)`.
 constexpr std::string_view media_type_of(manifest_kind k) noexcept {
   switch (k) {
@@ -152,6 +157,9 @@ constexpr std::string_view to_string(compression c) noexcept {
   }
   return "unknown";
 }
+
+/// Writes to_string(c). Example: `std::cout << ocikit::compression::zstd;  // zstd`
+inline std::ostream& operator<<(std::ostream& os, compression c) { return os << to_string(c); }
 
 namespace detail {
 

@@ -1,11 +1,13 @@
 // Parsing manifests and indexes from their exact bytes.
 //
-//   ocikit::parse_manifest(bytes, options)    -> result<parsed_manifest>
-//   ocikit::parse_descriptor(bytes, options)  -> result<parsed_descriptor>   (a descriptor
-//                                                document, application/vnd.oci.descriptor.v1+json)
+//   ocikit::parse_manifest(bytes, options)       -> result<parsed_manifest>
+//   ocikit::parse_manifest_file(path, options)   -> result<parsed_manifest>   the size bound is
+//                                                   checked (fstat) before the file is read
+//   ocikit::parse_descriptor(bytes, options)     -> result<parsed_descriptor>  (a descriptor
+//                                                   document, application/vnd.oci.descriptor.v1+json)
 //
-// In this order (shared/spec/manifest.md):
-//   1. size: more than `max_size` bytes (default 4 MiB) fails before any other work
+// In this order (docs/manifest.md):
+//   1. size: more than `checks.max_size` bytes (default 4 MiB) fails before any other work
 //      (json.too_large);
 //   2. digest of the exact bytes (never of a re-serialisation): `parsed.digest`, `parsed.size`;
 //   3. the strict JSON layer (ocikit/json/strict_parser.hpp): UTF-8 only, no BOM, no duplicate
@@ -24,10 +26,7 @@
 //          descriptor's mediaType) must name the same kind (manifest.media_type_mismatch);
 //   5. the model, and the rules of ocikit/validate.hpp (unless `validate` is false: then only
 //      what building the model needs — JSON types, required members, digest grammar, integer
-//      ranges — is checked).
-// Steps 3-5 have a direct path (ocikit/detail/direct_manifest.hpp) for the common image manifest
-// with no problem at all; it hands every other document to the general path, so the results
-// are the same either way.
+//      ranges — is checked), in one walk (ocikit/detail/manifest_reader.hpp).
 // Steps 1-4 fail the parse. Problems of step 5 are kept in `parsed.problems`; with
 // `reject_invalid` (the default) a document with any error-severity problem fails the parse with
 // the first of them, so a value always means "valid". Set `reject_invalid = false` to get the
@@ -43,7 +42,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <limits>
+#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
@@ -52,15 +51,17 @@
 #include <vector>
 
 #include "ocikit/any_manifest.hpp"
+#include "ocikit/check_options.hpp"
 #include "ocikit/descriptor.hpp"
-#include "ocikit/detail/direct_manifest.hpp"
+#include "ocikit/detail/manifest_reader.hpp"
 #include "ocikit/digest.hpp"
 #include "ocikit/error.hpp"
+#include "ocikit/file.hpp"
 #include "ocikit/hash.hpp"
+#include "ocikit/json/pointer.hpp"
 #include "ocikit/json/strict_parser.hpp"
 #include "ocikit/media_type.hpp"
 #include "ocikit/problem.hpp"
-#include "ocikit/validate.hpp"
 
 namespace ocikit {
 
@@ -69,28 +70,17 @@ struct manifest_parse_options {
   /// What the document must be, e.g. an HTTP Content-Type (parameters are ignored) or the parent
   /// descriptor's mediaType. Empty: no expectation.
   std::string_view expected_media_type{};
-  /// Largest document accepted, in bytes (checked before any parsing work).
-  std::size_t max_size = json::default_max_size;
+  /// The rules' options and the size limit: `strict`, `accepted_algorithms`, `max_size`
+  /// (ocikit/check_options.hpp).
+  check_options checks{};
   /// Deepest nesting accepted (capped at json::max_depth_limit).
   std::size_t max_depth = json::default_max_depth;
-  /// Digest algorithms a descriptor may use (see validate_options).
-  algorithm_set accepted_algorithms = algorithm_set::all();
-  /// An OCI image manifest with no layers is an error rather than a warning.
-  bool strict = false;
   /// The algorithm of `parsed_manifest::digest` (sha256, sha384 or sha512).
   digest_algorithm hash_algorithm = digest_algorithm::sha256;
   /// Run the rules of ocikit/validate.hpp (else only what building the model needs).
   bool validate = true;
   /// Fail the parse with the first error-severity problem (else return the model and report).
   bool reject_invalid = true;
-
-  /// The validation part of these options.
-  [[nodiscard]] validate_options validation() const noexcept {
-    validate_options v;
-    v.accepted_algorithms = accepted_algorithms;
-    v.strict = strict;
-    return v;
-  }
 };
 
 /// A parsed descriptor document and its problems.
@@ -117,7 +107,7 @@ inline error document_error(errc code, std::string_view pointer, std::string det
   return error(code, error::npos, std::move(detail)).at_pointer(std::string(pointer));
 }
 
-/// What the document is (rules 1-3 of "What a document is" in shared/spec/manifest.md).
+/// What the document is (rules 1-3 of "What a document is" in docs/manifest.md).
 inline result<manifest_kind> detect_kind(json::value root) {
   std::optional<json::value> media_type;
   std::optional<json::value> schema_version;
@@ -249,36 +239,16 @@ inline result<digest> document_digest(digest_algorithm a, std::string_view bytes
 
 inline json::strict_options strict_options_of(const manifest_parse_options& o) noexcept {
   json::strict_options so;
-  so.max_size = o.max_size;
+  so.max_size = o.checks.max_size;
   so.max_depth = o.max_depth;
   return so;
 }
 
-/// Which way parse_manifest reads a document: `any` takes the direct path
-/// (ocikit/detail/direct_manifest.hpp) when it applies and the general one otherwise; `general`
-/// always takes the general one (for the tests and the fuzz target that compare the two).
-enum class manifest_path : std::uint8_t { any, general };
-
-/// True when the direct path may read a document of `size` bytes under `options`: the strict
-/// layer would not refuse it for its size (it caps documents at 2^32-1 bytes) or its nesting.
-inline bool direct_path_applies(std::size_t size, const manifest_parse_options& options) noexcept {
-  return size <= std::numeric_limits<std::uint32_t>::max() &&
-         options.max_depth >= direct_manifest::min_depth;
-}
-
-/// True when the direct path applies and reads the document into `out`, a default-constructed
-/// parsed_manifest (its kind and model); false when the document is for the general path.
-inline bool read_direct(std::string_view bytes, const manifest_parse_options& options,
-                        parsed_manifest& out) {
-  return direct_path_applies(bytes.size(), options) &&
-         direct_manifest(bytes, options.validation()).read(options.expected_media_type, out);
-}
-
-/// The general path into `out` (kind and model, problems): the strict tape, kind detection and
-/// the checker. The first failure, if any; with `reject_invalid`, the first error-severity
-/// problem too.
-inline result<void> read_general(std::string_view bytes, const manifest_parse_options& options,
-                                 parsed_manifest& out) {
+/// Steps 3-5 into `out` (kind and model, problems): the strict tape, kind detection and the
+/// reader. The first failure, if any; with `reject_invalid`, the first error-severity problem
+/// too.
+inline result<void> read_document(std::string_view bytes, const manifest_parse_options& options,
+                                  parsed_manifest& out) {
   // The tape's storage is reused by the calls of a thread (a large one is released after use).
   thread_local json::document doc;
   const release_if_large release(doc);
@@ -293,9 +263,8 @@ inline result<void> read_general(std::string_view bytes, const manifest_parse_op
     return std::move(ok).error();
   }
   out.kind = *kind;
-  const validate_options vopt = options.validation();
-  document_checker checker(vopt, options.validate, out.problems);
-  checker.read(root, *kind, out.manifest);
+  manifest_reader reader(options.checks, options.validate, out.problems);
+  reader.read(root, *kind, out.manifest);
   if (options.reject_invalid) {
     for (problem& p : out.problems) {
       if (p.severity == severity::error) return std::move(p.error);
@@ -304,30 +273,19 @@ inline result<void> read_general(std::string_view bytes, const manifest_parse_op
   return {};
 }
 
-/// Reads a document into `out`, a default-constructed parsed_manifest, by way of `path` (the
-/// steps at the top of this file); the first failure, if any (then `out` is not to be used).
-inline result<void> read_manifest(manifest_path path, std::string_view bytes,
-                                  const manifest_parse_options& options, parsed_manifest& out) {
-  if (bytes.size() > options.max_size) return too_large(bytes.size(), options.max_size);
+/// Reads a document into `out`, a default-constructed parsed_manifest (the steps at the top of
+/// this file); the first failure, if any (then `out` is not to be used).
+inline result<void> read_manifest(std::string_view bytes, const manifest_parse_options& options,
+                                  parsed_manifest& out) {
+  const std::size_t max_size = options.checks.max_size;
+  if (bytes.size() > max_size) return too_large(bytes.size(), max_size);
   auto digest = document_digest(options.hash_algorithm, bytes);
   if (!digest) return digest.error();
   out.digest = std::move(*digest);
   out.size = static_cast<std::int64_t>(bytes.size());
-  if (path == manifest_path::general || !read_direct(bytes, options, out)) {
-    if (auto ok = read_general(bytes, options, out); !ok) return ok;
-  }
+  if (auto ok = read_document(bytes, options, out); !ok) return ok;
   out.bytes = std::string(bytes);  // built at its size (assign() grows a string)
   return {};
-}
-
-/// parse_manifest by way of `path`.
-inline result<parsed_manifest> parse_manifest_by(manifest_path path, std::string_view bytes,
-                                                 const manifest_parse_options& options) {
-  // The value is built in place in the result, and every return is `r`: no move of the model
-  // (a return of anything else, even before `r` is declared, makes g++ and clang move it).
-  result<parsed_manifest> r(boost::system::in_place_value);
-  if (auto ok = read_manifest(path, bytes, options, *r); !ok) r = std::move(ok).error();
-  return r;
 }
 
 }  // namespace detail
@@ -336,7 +294,11 @@ inline result<parsed_manifest> parse_manifest_by(manifest_path path, std::string
 /// Example: `auto m = ocikit::parse_manifest(body, {.expected_media_type = content_type});`
 inline result<parsed_manifest> parse_manifest(std::string_view bytes,
                                               const manifest_parse_options& options = {}) {
-  return detail::parse_manifest_by(detail::manifest_path::any, bytes, options);
+  // The value is built in place in the result, and every return is `r`: no move of the model
+  // (a return of anything else, even before `r` is declared, makes g++ and clang move it).
+  result<parsed_manifest> r(boost::system::in_place_value);
+  if (auto ok = detail::read_manifest(bytes, options, *r); !ok) r = std::move(ok).error();
+  return r;
 }
 
 /// parse_manifest over raw bytes.
@@ -346,19 +308,39 @@ inline result<parsed_manifest> parse_manifest(std::span<const std::byte> bytes,
                         options);
 }
 
+/// parse_manifest over the contents of a file. A regular file larger than `checks.max_size`
+/// is refused from its size (fstat) before anything is read (json.too_large); anything else is
+/// read up to max_size + 1 bytes. io.failed names the path and the system's reason.
+/// Example: `auto m = ocikit::parse_manifest_file("blobs/sha256/ab12...", {.validate = false});`
+inline result<parsed_manifest> parse_manifest_file(const std::filesystem::path& path,
+                                                   const manifest_parse_options& options = {}) {
+  auto fd = open_file(path);
+  if (!fd) return fd.error();
+  const std::size_t limit = options.checks.max_size;
+  auto in = read_at_most(fd->get(), limit, file_name(path));
+  if (!in) return in.error();
+  if (in->too_large) {
+    if (in->file_size) return detail::too_large(static_cast<std::size_t>(*in->file_size), limit);
+    return error(
+        errc::json_too_large, limit,
+        "more than " + std::to_string(limit) + " bytes, the limit is " + std::to_string(limit));
+  }
+  return parse_manifest(in->bytes, options);
+}
+
 /// Parses a descriptor document (application/vnd.oci.descriptor.v1+json) with the descriptor
 /// rules of ocikit/validate.hpp; the size limit and the strict JSON layer as parse_manifest.
 /// Example: `auto d = ocikit::parse_descriptor(R"({"mediaType":"text/plain","digest":...})");`
 inline result<parsed_descriptor> parse_descriptor(std::string_view bytes,
                                                   const manifest_parse_options& options = {}) {
-  if (bytes.size() > options.max_size) return detail::too_large(bytes.size(), options.max_size);
+  const std::size_t max_size = options.checks.max_size;
+  if (bytes.size() > max_size) return detail::too_large(bytes.size(), max_size);
   auto doc = json::parse_strict(bytes, detail::strict_options_of(options));
   if (!doc) return std::move(doc).error();
   parsed_descriptor out;
-  const validate_options vopt = options.validation();
-  detail::document_checker checker(vopt, options.validate, out.problems);
-  if (!checker.read_descriptor(doc->root(), json::path{}, detail::descriptor_role::descriptor, true,
-                               out.descriptor)) {
+  detail::manifest_reader reader(options.checks, options.validate, out.problems);
+  if (!reader.read_descriptor(doc->root(), json::path{}, detail::descriptor_role::descriptor, true,
+                              out.descriptor)) {
     return std::move(out.problems.front().error);
   }
   if (options.reject_invalid) {

@@ -5,7 +5,8 @@
 //   ocikit::severity   warning (a SHOULD of the specs) | error (a MUST)
 //   ocikit::problem    { severity, error }: error.id() "manifest.layer_digest_invalid",
 //                      error.pointer() "/layers/2/digest", error.message()
-//   ocikit::has_errors(problems)
+//   ocikit::has_errors(problems), ocikit::count(problems, severity)
+//   os << problem   "error manifest.layer_digest_invalid: invalid layer digest at /layers/2/..."
 //
 // Example:
 //   for (const ocikit::problem& p : parsed.problems)
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,6 +53,16 @@ struct problem {
     return a.severity == b.severity && a.error == b.error;
   }
 };
+
+/// Writes "warning" or "error".
+inline std::ostream& operator<<(std::ostream& os, severity s) { return os << to_string(s); }
+
+/// Writes "<severity> <id>: <message>", e.g.
+/// "error manifest.layer_size_invalid: invalid layer size at /layers/0/size: -1 is negative".
+/// Example: `for (const auto& p : parsed.problems) std::cerr << p << '\n';`
+inline std::ostream& operator<<(std::ostream& os, const problem& p) {
+  return os << to_string(p.severity) << ' ' << p.id() << ": " << p.message();
+}
 
 /// True when any problem is an error.
 /// Example: `if (ocikit::has_errors(parsed.problems)) return 1;`

@@ -9,25 +9,27 @@
 // `source` is an ocikit::image_index, an ocikit::docker_manifest_list, an ocikit::any_manifest or
 // ocikit::parsed_manifest holding one of those, or any std::span<const ocikit::descriptor>;
 // `wanted` defaults to ocikit::host_platform(). The rules, in order:
-//   1. an entry without a `platform` never matches;
-//   2. an entry matches when compatibility_rank(wanted, entry.platform) >= 0 (ocikit/platform.hpp:
-//      normalised comparison, the architecture's compatibility order, the candidate's os.features
-//      a subset of the wanted ones, the Windows os.version rule; `unknown/unknown` — attestation
-//      manifests — never matches);
+//   1. an entry without a `platform` never matches, nor does `unknown/unknown` (attestation
+//      manifests);
+//   2. an entry matches when platform_matcher::only(wanted) accepts it (ocikit/platform.hpp:
+//      normalised comparison, the architecture's compatibility order, the candidate's
+//      os.features a subset of the wanted ones, the Windows os.version rule);
 //   3. the lowest rank wins (its position in the compatibility order of `wanted`);
 //   4. for a Windows `wanted`, among entries of equal rank the higher os.version wins, compared as
 //      the numbers major.minor.build.revision (an empty or unparsable version counts as 0.0.0.0);
-//   5. otherwise the first entry in document order wins (a stable order).
-// Rule 4 is containerd's tie-break (windowsMatchComparer.Less) widened on purpose: containerd
-// compares only the revision, the fourth number, which on a host that runs two LTSC builds
-// (26100 runs 20348 too) can prefer 10.0.20348.3091 over 10.0.26100.1742; ocikit compares the
-// build first, so the image closest to the host's own build wins.
+//   5. then the entry with more os.features (as written) wins;
+//   6. otherwise the first entry in document order wins (a stable order).
+// Rules 2, 3, 5 and 6 are containerd's Only(wanted) with its Less and a stable sort. Rule 4 is
+// containerd's Windows tie-break (windowsMatchComparer.Less, the comparer of its Default() on a
+// Windows host) widened on purpose: containerd compares the os.version strings, so
+// 10.0.20348.999 beats 10.0.20348.1000; ocikit compares the numbers, so the image closest to the
+// host's own build and revision wins.
 //
 // On no match: platform.no_match (condition not_found), whose message names the wanted platform
 // and the platforms present, e.g.
 //   "no manifest for linux/riscv64; present: linux/amd64, linux/arm64/v8,
 //    windows(10.0.20348)/amd64"
-// The present platforms are written with ocikit::format() as the document spells them (not
+// The present platforms are written with ocikit::format_platform() as the document spells them (not
 // normalised), each once, in document order, without `unknown/unknown` and entries that have no
 // platform; at most 16 are named ("..., and 3 more"); "none" when there is none. A document that
 // is not an index gives platform.not_an_index (condition manifest_unsupported).
@@ -55,6 +57,7 @@
 
 #include "ocikit/any_manifest.hpp"
 #include "ocikit/descriptor.hpp"
+#include "ocikit/detail/platform_windows.hpp"
 #include "ocikit/error.hpp"
 #include "ocikit/index.hpp"
 #include "ocikit/media_type.hpp"
@@ -81,57 +84,39 @@ namespace detail {
 /// How many distinct platforms a platform.no_match message names.
 inline constexpr std::size_t no_match_listed = 16;
 
-/// A Windows os.version as one number that orders like major.minor.build.revision:
-///   major << 56 | minor << 48 | build << 32 | revision
-/// 0 when the version does not parse (see parse_windows_os_version); a fourth field that is not
-/// 1 to 9 decimal digits counts as revision 0 (containerd's winRevision reads it with Atoi).
-///   windows_version_key("10.0.20348.3091") > windows_version_key("10.0.20348.2700")
-constexpr std::uint64_t windows_version_key(std::string_view v) noexcept {
-  const windows_os_version w = parse_windows_os_version(v);
-  if (w == windows_os_version{}) return 0;
-  std::size_t p = 0;
-  for (int dots = 0; p < v.size() && dots < 3; ++p) {
-    if (v[p] == '.') ++dots;
-  }
-  std::uint64_t revision = 0;
-  const std::size_t end = std::min(v.find('.', p), v.size());
-  if (p < end && end - p <= 9) {
-    for (std::size_t i = p; i < end; ++i) {
-      if (v[i] < '0' || v[i] > '9') {
-        revision = 0;
-        break;
-      }
-      revision = revision * 10 + static_cast<std::uint64_t>(v[i] - '0');
-    }
-  }
-  return std::uint64_t{w.major} << 56 | std::uint64_t{w.minor} << 48 |
-         std::uint64_t{w.build} << 32 | revision;
-}
-
 /// A match and its tie-break key.
 struct ranked_entry {
   selection sel;
   std::uint64_t version_key = 0;  ///< windows_version_key for a Windows request, else 0
+  std::size_t features = 0;       ///< the entry's os.features, as written
 };
 
-/// Is `a` preferred to `b`? Lower rank, then (Windows) higher version; never by position, so a
-/// stable pass keeps the first of equals.
+/// Is `a` preferred to `b`? Lower rank, then (Windows) higher version, then more os.features;
+/// never by position, so a stable pass keeps the first of equals.
 constexpr bool preferred(const ranked_entry& a, const ranked_entry& b) noexcept {
   if (a.sel.rank != b.sel.rank) return a.sel.rank < b.sel.rank;
-  return a.version_key > b.version_key;
+  if (a.version_key != b.version_key) return a.version_key > b.version_key;
+  return a.features > b.features;
 }
 
 /// Calls `fn(ranked_entry)` for every entry of `entries` that `wanted` (normalised) can run.
 template <class Fn>
 void for_each_match(std::span<const descriptor> entries, const platform& wanted, Fn fn) {
   const bool windows = wanted.os == "windows";
+  const platform_matcher only = platform_matcher::only(wanted);
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const descriptor& d = entries[i];
     if (!d.platform) continue;
-    const int rank = compatibility_rank(wanted, *d.platform);
-    if (rank < 0) continue;
-    fn(ranked_entry{selection{&d, i, rank},
-                    windows ? windows_version_key(d.platform->os_version) : 0});
+    std::string os = d.platform->os;
+    std::string arch = d.platform->architecture;
+    lower_in_place(os);
+    lower_in_place(arch);
+    if (os == "unknown" && arch == "unknown") continue;
+    const auto rank = only.position(*d.platform);
+    if (!rank) continue;
+    fn(ranked_entry{selection{&d, i, static_cast<int>(*rank)},
+                    windows ? windows_version_key(d.platform->os_version) : 0,
+                    d.platform->os_features.size()});
   }
 }
 
@@ -145,12 +130,12 @@ inline error no_match(std::span<const descriptor> entries, const platform& wante
     lower_in_place(os);
     lower_in_place(arch);
     if (os == "unknown" && arch == "unknown") continue;
-    std::string name = format(*d.platform);
+    std::string name = format_platform(*d.platform);
     if (std::find(present.begin(), present.end(), name) == present.end()) {
       present.push_back(std::move(name));
     }
   }
-  std::string text = format(wanted);
+  std::string text = format_platform(wanted);
   text += "; present: ";
   if (present.empty()) text += "none";
   for (std::size_t i = 0; i < present.size() && i < no_match_listed; ++i) {
@@ -183,7 +168,7 @@ constexpr std::string_view describe_document(manifest_kind k) noexcept {
 ///       -> linux/arm64/v8 (rank 0), then linux/arm/v7 (rank 2)
 [[nodiscard]] inline std::vector<selection> matching_manifests(
     std::span<const descriptor> entries, const platform& wanted = host_platform()) {
-  const platform w = normalize(wanted);
+  const platform w = normalize_platform(wanted);
   std::vector<detail::ranked_entry> ranked;
   detail::for_each_match(entries, w, [&](const detail::ranked_entry& r) { ranked.push_back(r); });
   std::stable_sort(ranked.begin(), ranked.end(), detail::preferred);
@@ -199,7 +184,7 @@ constexpr std::string_view describe_document(manifest_kind k) noexcept {
 ///       -> the linux/amd64/v3 entry, else amd64/v2, else amd64, else linux/386
 [[nodiscard]] inline result<selection> select_manifest(std::span<const descriptor> entries,
                                                        const platform& wanted = host_platform()) {
-  const platform w = normalize(wanted);
+  const platform w = normalize_platform(wanted);
   std::optional<detail::ranked_entry> best;
   detail::for_each_match(entries, w, [&](const detail::ranked_entry& r) {
     if (!best || detail::preferred(r, *best)) best = r;

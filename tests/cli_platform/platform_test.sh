@@ -100,9 +100,13 @@ expect_rc 1
 expect_no_out
 expect_err "no manifest for linux/riscv64; present: linux/amd64, linux/arm64/v8, windows(10.0.20348+win32k)/amd64"
 
-run "select: os.features not requested" "$ocikit" platform select --platform 'windows(10.0.20348)/amd64' "$tmp/index.json"
-expect_rc 1
-expect_err "no manifest for windows(10.0.20348)/amd64; present: "
+run "select: a Windows win32k is not considered" "$ocikit" platform select --platform 'windows(10.0.20348)/amd64' "$tmp/index.json"
+expect_rc 0
+expect_out "$d3 windows(10.0.20348+win32k)/amd64 ($mt, 103 bytes)"
+
+run "select: os.features not requested" "$ocikit" platform select --platform 'linux(+gpu)/arm64' "$tmp/index.json"
+expect_rc 0
+expect_out "$d2 linux/arm64/v8 ($mt, 102 bytes)"
 
 run "select: attestations are never chosen" "$ocikit" platform select --platform unknown/unknown "$tmp/index.json"
 expect_rc 1

@@ -1,12 +1,14 @@
 // Strict padded standard base64 (RFC 4648 section 4) for descriptor `data` fields: the alphabet
 // A-Z a-z 0-9 + /, a length that is a multiple of 4, '=' padding only at the end, no whitespace.
-// Internal to ocikit.
+// decode_base64 for the rules (ocikit/detail/manifest_reader.hpp), encode_base64 for the
+// builders (ocikit/build.hpp). Internal to ocikit.
 #ifndef OCIKIT_DETAIL_BASE64_HPP
 #define OCIKIT_DETAIL_BASE64_HPP
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -17,13 +19,14 @@ struct base64_fault {
   std::string_view why;    // "" on success
 };
 
+inline constexpr std::string_view base64_alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
 inline constexpr std::array<std::int8_t, 256> base64_values = [] {
   std::array<std::int8_t, 256> t{};
   for (auto& v : t) v = -1;
-  constexpr std::string_view alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  for (std::size_t i = 0; i < alphabet.size(); ++i) {
-    t[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
+  for (std::size_t i = 0; i < base64_alphabet.size(); ++i) {
+    t[static_cast<unsigned char>(base64_alphabet[i])] = static_cast<std::int8_t>(i);
   }
   return t;
 }();
@@ -57,6 +60,30 @@ inline base64_fault decode_base64(std::string_view in, std::string& out) {
     if (pad < 1) out += static_cast<char>(bits & 0xff);
   }
   return {};
+}
+
+// Padded standard base64 (RFC 4648 section 4), the form `data` takes.
+inline std::string encode_base64(std::span<const std::byte> in) {
+  constexpr std::string_view alphabet = base64_alphabet;
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  const auto at = [&in](std::size_t k) { return std::to_integer<std::uint32_t>(in[k]); };
+  for (; i + 3 <= in.size(); i += 3) {
+    const std::uint32_t v = (at(i) << 16) | (at(i + 1) << 8) | at(i + 2);
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    out += alphabet[v & 63];
+  }
+  if (const std::size_t rest = in.size() - i; rest != 0) {
+    const std::uint32_t v = (at(i) << 16) | (rest == 2 ? at(i + 1) << 8 : 0);
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += rest == 2 ? alphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
 }
 
 }  // namespace ocikit::detail

@@ -2,7 +2,7 @@
 // and recording where the parts are, without PEGTL's per-rule bookkeeping.
 //
 // Two hand compositions of the same grammar, both checked against PEGTL's composition
-// (match_reference_pegtl in detail/reference_parser.hpp) on every test case and by the
+// (match_reference_pegtl in detail/reference_oracle.hpp) on every test case and by the
 // reference_parse fuzz target, parts included:
 //   - match_reference_masked: the name and tag (everything before the first '@') of at most 63
 //     bytes are classified once, sixteen bytes per step, into one bit mask per character class;
@@ -26,7 +26,7 @@
 
 #include "ocikit/config.hpp"
 #include "ocikit/digest.hpp"
-#include "ocikit/grammar/reference.hpp"
+#include "ocikit/grammar/reference_scan.hpp"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -54,10 +54,11 @@ struct ref_offsets {
 /// `algorithm ":" hex` filling [b, e) exactly (the digest of a reference, after its '@'): when
 /// it does, records in `o` where the ':' is and whether the hex is lowercase (what go-digest
 /// then needs, saving it a second pass).
-inline bool match_reference_digest(const char* b, const char* e, const char* base,
-                                   ref_offsets& o) noexcept {
+constexpr bool match_reference_digest(const char* b, const char* e, const char* base,
+                                      ref_offsets& o) noexcept {
   // The common case, "sha256:" and 64 lowercase hex digits, without a loop.
-  if (is_plain_sha256(std::string_view(b, static_cast<std::size_t>(e - b)))) {
+  if (!std::is_constant_evaluated() &&
+      is_plain_sha256(std::string_view(b, static_cast<std::size_t>(e - b)))) {
     o.has_digest = true;
     o.digest_begin = static_cast<std::uint32_t>(b - base);
     o.digest_colon = static_cast<std::uint32_t>(b + 6 - base);
@@ -80,7 +81,7 @@ inline bool match_reference_digest(const char* b, const char* e, const char* bas
 /// Grammar order with the hand-scanned rules. `Top` is grammar::reference_only or
 /// grammar::remote_reference_only (no domain).
 template <class Top>
-inline bool match_reference_scanned(std::string_view t, ref_offsets& o) noexcept {
+constexpr bool match_reference_scanned(std::string_view t, ref_offsets& o) noexcept {
   namespace g = grammar;
   const char* const b = t.data();
   const char* const e = b + t.size();
@@ -88,7 +89,7 @@ inline bool match_reference_scanned(std::string_view t, ref_offsets& o) noexcept
   const auto at = [b](const char* q) { return static_cast<std::uint32_t>(q - b); };
   if constexpr (std::is_same_v<Top, g::reference_only>) {
     // [ domain "/" ]   domain := host [ ":" port ]   host := domain-name | "[" ipv6 "]"
-    if (g::domain_prefix::contains_slash(b, e)) {
+    if (g::detail::contains_slash(b, e)) {
       g::scan_result h = g::domain_name::scan(b, e);
       if (h.end == nullptr) h = g::ipv6_host::scan(b, e);
       if (h.end != nullptr) {

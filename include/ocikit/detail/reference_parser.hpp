@@ -1,5 +1,6 @@
 // Internals of reference parsing: the strict core (grammar match + limits + digest checks) that
-// every mode runs, and the diagnosis that turns a failed match into a precise error.
+// every mode runs, and the diagnosis that turns a failed match into a precise error. No PEGTL:
+// its composition of the same rules is the test oracle (detail/reference_oracle.hpp).
 // Nobody outside ocikit names anything here.
 #ifndef OCIKIT_DETAIL_REFERENCE_PARSER_HPP
 #define OCIKIT_DETAIL_REFERENCE_PARSER_HPP
@@ -9,13 +10,12 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <tao/pegtl.hpp>
 #include <type_traits>
 
 #include "ocikit/detail/reference_match.hpp"
 #include "ocikit/digest.hpp"
 #include "ocikit/error.hpp"
-#include "ocikit/grammar/reference.hpp"
+#include "ocikit/grammar/reference_scan.hpp"
 
 namespace ocikit::detail {
 
@@ -23,67 +23,10 @@ inline constexpr std::size_t max_path_length = 255;
 inline constexpr std::size_t max_tag_length = 128;
 inline constexpr std::size_t max_input_length = 0xffffffffU;
 
-using ref_input = tao::pegtl::memory_input<tao::pegtl::tracking_mode::lazy,
-                                           tao::pegtl::eol::lf_crlf, const char*>;
-
-struct ref_state {
-  const char* base;
-  ref_offsets* out;
-  [[nodiscard]] std::uint32_t at(const char* p) const noexcept {
-    return static_cast<std::uint32_t>(p - base);
-  }
-};
-
-// Actions record part boundaries. domain_prefix fires only when "domain /" matched as a whole.
-template <class Rule>
-struct ref_action : tao::pegtl::nothing<Rule> {};
-
-template <>
-struct ref_action<grammar::domain_prefix> {
-  template <class ActionInput>
-  static void apply(const ActionInput& in, ref_state& s) noexcept {
-    s.out->has_domain = true;
-    s.out->domain_end = s.at(in.end()) - 1;
-  }
-};
-template <>
-struct ref_action<grammar::path> {
-  template <class ActionInput>
-  static void apply(const ActionInput& in, ref_state& s) noexcept {
-    s.out->path_begin = s.at(in.begin());
-    s.out->path_end = s.at(in.end());
-  }
-};
-template <>
-struct ref_action<grammar::tag> {
-  template <class ActionInput>
-  static void apply(const ActionInput& in, ref_state& s) noexcept {
-    s.out->has_tag = true;
-    s.out->tag_end = s.at(in.end());
-  }
-};
-template <>
-struct ref_action<grammar::reference_digest> {
-  template <class ActionInput>
-  static void apply(const ActionInput& in, ref_state& s) noexcept {
-    s.out->has_digest = true;
-    s.out->digest_begin = s.at(in.begin());
-  }
-};
-
-/// Matches `Top` (reference_only or remote_reference_only) with PEGTL and records the parts.
-/// The definition of record; the diagnostics and the fuzz oracle use it.
-template <class Top>
-inline bool match_reference_pegtl(std::string_view t, ref_offsets& o) noexcept {
-  ref_input in(t.data(), t.data() + t.size(), "");
-  ref_state st{t.data(), &o};
-  return tao::pegtl::parse<Top, ref_action>(in, st);
-}
-
 /// What the strict core checks after the grammar matched `t` into `o`: the path limit (255
 /// bytes, less what normalisation adds in front of the path), then go-digest's checks.
-inline errc strict_checks(std::string_view t, algorithm_set accepted, ref_offsets& o,
-                          std::size_t path_limit) noexcept {
+constexpr errc strict_checks(std::string_view t, algorithm_set accepted, ref_offsets& o,
+                             std::size_t path_limit) noexcept {
   o.size = static_cast<std::uint32_t>(t.size());
   if (!o.has_tag) o.tag_end = o.path_end;
   if (!o.has_digest) o.digest_begin = o.size;
@@ -106,113 +49,24 @@ inline errc strict_checks(std::string_view t, algorithm_set accepted, ref_offset
 /// errc::reference_invalid_format for "the grammar did not match" (the caller diagnoses it),
 /// errc::reference_name_too_long, or a digest code. `Top` is reference_only, or
 /// remote_reference_only for the part after a registry. `TryMasked` false skips the masked
-/// composition (for callers that know it did not match). Never allocates.
+/// composition (for callers that know it did not match). Never allocates. In a constant
+/// expression (literals) it runs the scanned composition: the same rules, without SSE2.
 template <class Top = grammar::reference_only, bool TryMasked = true>
-inline errc strict_core(std::string_view t, algorithm_set accepted, ref_offsets& o,
-                        std::size_t path_limit = max_path_length) noexcept {
+constexpr errc strict_core(std::string_view t, algorithm_set accepted, ref_offsets& o,
+                           std::size_t path_limit = max_path_length) noexcept {
   o = ref_offsets{};
   if (OCIKIT_UNLIKELY(t.size() >= max_input_length)) return errc::reference_invalid_format;
-  const bool matched = TryMasked ? match_reference<Top>(t, o) : match_reference_scanned<Top>(t, o);
+  bool matched = false;
+  if (TryMasked && !std::is_constant_evaluated()) {
+    matched = match_reference<Top>(t, o);
+  } else {
+    matched = match_reference_scanned<Top>(t, o);
+  }
   if (!matched) return errc::reference_invalid_format;
   return strict_checks(t, accepted, o, path_limit);
 }
 
 // ---- diagnosis of a failed match (error path only) -------------------------------------------
-
-/// Which error a failure inside a rule means; errc::ok for rules that do not name one.
-template <class Rule>
-inline constexpr errc rule_error = errc::ok;
-template <>
-inline constexpr errc rule_error<grammar::domain> = errc::reference_invalid_domain;
-template <>
-inline constexpr errc rule_error<grammar::port> = errc::reference_invalid_port;
-template <>
-inline constexpr errc rule_error<grammar::path> = errc::reference_invalid_path;
-template <>
-inline constexpr errc rule_error<grammar::tag> = errc::reference_invalid_tag;
-template <>
-inline constexpr errc rule_error<grammar::reference_digest> = errc::reference_invalid_digest;
-
-/// Records the furthest position any rule failed at, and the innermost named rule active there.
-struct furthest_failure {
-  struct frame {
-    errc code;
-    const char* start;
-  };
-  const char* base = nullptr;
-  const char* furthest = nullptr;
-  errc code = errc::ok;
-  const char* rule_start = nullptr;
-  std::array<frame, 8> stack{};
-  std::size_t depth = 0;
-  bool furthest_in_domain = false;  ///< the furthest failure happened inside a domain attempt
-  int domain_attempts = 0;          ///< nesting of grammar::domain_prefix
-
-  void fail_at(const char* p) noexcept {
-    const errc here = depth > 0 ? stack[depth - 1].code : errc::ok;
-    const bool here_in_domain = in_domain();
-    // A failure further right wins. At the same position a later attempt wins only over one made
-    // while reading a domain (or its port): a domain exists only when a '/' follows it, so the
-    // path-and-tag reading is the better one.
-    if (furthest == nullptr || p > furthest ||
-        (p == furthest && furthest_in_domain && !here_in_domain)) {
-      furthest = p;
-      code = here;
-      furthest_in_domain = here_in_domain;
-      rule_start = depth > 0 ? stack[depth - 1].start : base;
-    }
-  }
-  /// True while "domain /" is being tried (the domain, its port, or the '/' after it).
-  [[nodiscard]] bool in_domain() const noexcept { return domain_attempts > 0; }
-};
-
-template <class Rule>
-struct diagnose_control : tao::pegtl::normal<Rule> {
-  // Every rule reports to the diagnosis, including those PEGTL treats as atomic.
-  static constexpr bool enable = true;
-  static constexpr bool domain_attempt = std::is_same_v<Rule, grammar::domain_prefix>;
-
-  template <class ParseInput>
-  static void start(const ParseInput& in, furthest_failure& f) noexcept {
-    if constexpr (domain_attempt) ++f.domain_attempts;
-    if constexpr (rule_error<Rule> != errc::ok) {
-      if (f.depth < f.stack.size()) f.stack[f.depth] = {rule_error<Rule>, in.current()};
-      ++f.depth;
-    }
-  }
-  template <class ParseInput>
-  static void success(const ParseInput& /*in*/, furthest_failure& f) noexcept {
-    finish(f);
-  }
-  template <class ParseInput>
-  static void failure(const ParseInput& in, furthest_failure& f) noexcept {
-    f.fail_at(in.current());
-    finish(f);
-  }
-  static void finish(furthest_failure& f) noexcept {
-    if constexpr (rule_error<Rule> != errc::ok) --f.depth;
-    if constexpr (domain_attempt) --f.domain_attempts;
-  }
-
-  // A hand-scanned rule is scanned once: where it stopped is a failure point whether it matched
-  // or not (as for PEGTL's star<>), with the rule's own frame still on the stack.
-  template <tao::pegtl::apply_mode A, tao::pegtl::rewind_mode M,
-            template <typename...> class Action, template <typename...> class Control,
-            class ParseInput>
-  [[nodiscard]] static bool match(ParseInput& in, furthest_failure& f) {
-    if constexpr (grammar::hand_scanned<Rule>) {
-      start(in, f);
-      const grammar::scan_result r = Rule::scan(in.current(), in.end());
-      f.fail_at(r.furthest);
-      finish(f);
-      if (r.end == nullptr) return false;
-      in.bump_in_this_line(static_cast<std::size_t>(r.end - in.current()));
-      return true;
-    } else {
-      return tao::pegtl::normal<Rule>::template match<A, M, Action, Control>(in, f);
-    }
-  }
-};
 
 /// Where a failed match went wrong: the furthest failure and the innermost named rule there.
 struct failure_point {
@@ -220,17 +74,6 @@ struct failure_point {
   errc code = errc::ok;        ///< the rule's error (errc::ok outside the named rules)
   std::size_t rule_start = 0;  ///< where that named rule started
 };
-
-/// The diagnosis as PEGTL's composition finds it (the definition of record).
-template <class Top>
-inline failure_point diagnose_pegtl(std::string_view t) noexcept {
-  furthest_failure f;
-  f.base = t.data();
-  ref_input in(t.data(), t.data() + t.size(), "");
-  (void)tao::pegtl::parse<Top, tao::pegtl::nothing, diagnose_control>(in, f);
-  const auto off = [&t](const char* p) { return static_cast<std::size_t>(p - t.data()); };
-  return {f.furthest ? off(f.furthest) : 0, f.code, f.rule_start ? off(f.rule_start) : 0};
-}
 
 /// The same diagnosis from the hand-scanned rules called in grammar order, replaying the
 /// failures PEGTL's composition reports (the hand-scanned rules where they stopped; a one<>,
@@ -266,9 +109,9 @@ inline failure_point diagnose_scanned(std::string_view t) noexcept {
       fail(q, outer, in_domain, 0);  // ":" Rule
       return q;
     }
-    const g::scan_result r = Rule::scan(b + q + 1, e);
-    fail(off(r.furthest), named, in_domain, q + 1);
-    if (r.end != nullptr) return off(r.end);
+    const g::scan_result stop = Rule::scan(b + q + 1, e);
+    fail(off(stop.furthest), named, in_domain, q + 1);
+    if (stop.end != nullptr) return off(stop.end);
     fail(q, outer, in_domain, 0);  // ":" Rule
     return q;
   };

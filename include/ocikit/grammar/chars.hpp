@@ -1,13 +1,13 @@
 // Character classes of the reference, digest and platform grammars, as constexpr 256-entry
-// tables. The same tables drive the PEGTL rules, the hand-written fast checks and compile-time
-// (consteval) validation, so a class is defined once.
+// tables. The same tables drive the PEGTL rules (through grammar::in_table, grammar/pegtl.hpp),
+// the hand-written fast checks and compile-time validation of literals (ocikit::literals), so a
+// class is defined once. This header does not include PEGTL.
 #ifndef OCIKIT_GRAMMAR_CHARS_HPP
 #define OCIKIT_GRAMMAR_CHARS_HPP
 
 #include <array>
 #include <cstddef>
 #include <string_view>
-#include <tao/pegtl/contrib/predicates.hpp>
 
 namespace ocikit::grammar {
 
@@ -51,12 +51,6 @@ struct char_table {
   }
 };
 
-/// Adapts a table to PEGTL's predicate interface.
-template <const char_table& Table>
-struct table_test {
-  [[nodiscard]] static constexpr bool test(char c) noexcept { return Table(c); }
-};
-
 }  // namespace detail
 
 namespace chars {
@@ -77,10 +71,6 @@ inline constexpr detail::char_table oci_encoded{"a-zA-Z0-9=_-"};     ///< OCI di
 inline constexpr detail::char_table ref_algorithm_separator{"+._-"}; ///< reference-level algorithm
 // clang-format on
 }  // namespace chars
-
-/// PEGTL rule matching one byte of a table.
-template <const detail::char_table& Table>
-struct in_table : tao::pegtl::predicates_or<detail::table_test<Table>> {};
 
 }  // namespace ocikit::grammar
 

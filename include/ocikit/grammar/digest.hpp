@@ -14,6 +14,7 @@
 #include <tao/pegtl.hpp>
 
 #include "ocikit/grammar/chars.hpp"
+#include "ocikit/grammar/pegtl.hpp"
 #include "ocikit/grammar/scan.hpp"
 
 namespace ocikit::grammar {

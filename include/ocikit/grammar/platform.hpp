@@ -25,6 +25,7 @@
 #include <tao/pegtl.hpp>
 
 #include "ocikit/grammar/chars.hpp"
+#include "ocikit/grammar/pegtl.hpp"
 
 namespace ocikit::grammar {
 namespace pegtl = tao::pegtl;

@@ -5,13 +5,14 @@
 // which is the single definition of what the rule matches: `end` is where the match ends
 // (nullptr when it does not match) and `furthest` is the furthest byte the rule examined and
 // rejected — what the diagnostics report, exactly as a PEGTL star<>/plus<> would have.
-// Being constexpr, the same code also validates literals at compile time.
+// Being constexpr, the same code also validates literals at compile time. This header needs
+// only PEGTL's tiny type_list.hpp; grammar/pegtl.hpp adds what pegtl::analyze needs.
 #ifndef OCIKIT_GRAMMAR_SCAN_HPP
 #define OCIKIT_GRAMMAR_SCAN_HPP
 
 #include <bit>
+#include <concepts>
 #include <cstddef>
-#include <tao/pegtl/contrib/analyze_traits.hpp>
 #include <tao/pegtl/type_list.hpp>
 #include <type_traits>
 #include <utility>
@@ -131,12 +132,5 @@ constexpr const char* skip(const char* b, const char* e) noexcept {
 }
 
 }  // namespace ocikit::grammar
-
-template <typename Name, class Rule>
-requires ocikit::grammar::hand_scanned<Rule>
-struct tao::pegtl::analyze_traits<Name, Rule>
-    : std::conditional_t<Rule::can_be_empty, tao::pegtl::analyze_opt_traits<>,
-                         tao::pegtl::analyze_any_traits<>> {
-};
 
 #endif  // OCIKIT_GRAMMAR_SCAN_HPP

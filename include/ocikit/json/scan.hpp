@@ -1,9 +1,8 @@
-// The scanning steps of the strict JSON layer's fast paths: whitespace, plain strings (no
+// The scanning steps of the strict JSON layer's fast path: whitespace, plain strings (no
 // escapes; UTF-8 checked), integers and UTF-8 sequences. detail::fast_tape
-// (ocikit/json/strict_parser.hpp) builds its tape with them and detail::direct_manifest
-// (ocikit/detail/direct_manifest.hpp) reads manifests with them, so both accept exactly the same
-// text. Each step answers "not here" (nullptr, false) for anything it does not handle; the
-// callers then take the general path, which decides and reports.
+// (ocikit/json/strict_parser.hpp) builds its tape with them. Each step answers "not here"
+// (nullptr, false) for anything it does not handle; the caller then takes the general path
+// (Boost.JSON), which decides and reports.
 #ifndef OCIKIT_JSON_SCAN_HPP
 #define OCIKIT_JSON_SCAN_HPP
 

@@ -5,9 +5,9 @@
 //                                                   descriptor, platform
 //   ocikit::json::write(out, m)    appends the same bytes to `out`
 //   ocikit::json::write_string(out, s)   one JSON string literal (RFC 8259 escaping)
-//   ocikit::finalize(m)            -> result<built_manifest>   the bytes, their digest and size
+// ocikit::finalize(m) (ocikit/build.hpp) adds the digest and size of the bytes.
 //
-// The form (shared/spec/manifest.md, "Digest of a manifest": building must be deterministic):
+// The form (docs/manifest.md, "Digest of a manifest": building must be deterministic):
 //   - no insignificant whitespace, members in a fixed order, that of the OCI spec examples:
 //       manifest    schemaVersion, mediaType, artifactType, config, layers, subject, annotations
 //       index       schemaVersion, mediaType, artifactType, manifests, subject, annotations
@@ -48,15 +48,13 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <variant>
 #include <vector>
 
 #include "ocikit/any_manifest.hpp"
 #include "ocikit/descriptor.hpp"
+#include "ocikit/detail/ascii.hpp"
 #include "ocikit/digest.hpp"
-#include "ocikit/error.hpp"
-#include "ocikit/hash.hpp"
 #include "ocikit/index.hpp"
 #include "ocikit/manifest.hpp"
 #include "ocikit/platform.hpp"
@@ -69,7 +67,6 @@ namespace json {
 /// (the short forms \b \f \n \r \t where RFC 8259 has one, else \u00XX), all other bytes as they
 /// are. Example: write_string(out, "a\"b\n") appends `"a\"b\n"` (with the backslashes).
 inline void write_string(std::string& out, std::string_view s) {
-  constexpr char hex[] = "0123456789abcdef";
   out += '"';
   std::size_t run = 0;  // start of the bytes not yet copied
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -88,8 +85,8 @@ inline void write_string(std::string& out, std::string_view s) {
       case '\t': out += 't'; break;
       default:
         out += "u00";
-        out += hex[c >> 4];
-        out += hex[c & 0xf];
+        out += ocikit::detail::hex_digits[c >> 4];
+        out += ocikit::detail::hex_digits[c & 0xf];
         break;
     }
   }
@@ -280,42 +277,6 @@ requires requires(std::string& out, const T& v) { json::write(out, v); }
   std::string out;
   out.reserve(512);
   json::write(out, value);
-  return out;
-}
-
-/// A serialised document: its exact bytes, and the digest and size of those bytes (what a
-/// registry push, an index entry or a `subject` needs).
-struct built_manifest {
-  std::string bytes;      ///< the deterministic JSON (ocikit::serialize)
-  ocikit::digest digest;  ///< the digest of `bytes`
-  std::int64_t size = 0;  ///< bytes.size()
-
-  /// A descriptor of the document, e.g. for an index entry:
-  /// `idx.manifests.push_back(built.to_descriptor(ocikit::media_types::oci_manifest));`
-  [[nodiscard]] descriptor to_descriptor(std::string_view media_type) const {
-    descriptor d;
-    d.media_type = std::string(media_type);
-    d.digest = digest;
-    d.size = size;
-    return d;
-  }
-
-  friend bool operator==(const built_manifest&, const built_manifest&) = default;
-};
-
-/// Serialises a document and hashes the exact bytes (hash.unavailable for blake3). No rule is
-/// checked here: the builders of ocikit/build.hpp validate before they finalize.
-/// Example: `auto b = ocikit::finalize(m); push(b->bytes, b->digest);`
-template <class T>
-requires requires(std::string& out, const T& v) { json::write(out, v); }
-[[nodiscard]] result<built_manifest> finalize(
-    const T& document, digest_algorithm algorithm = digest_algorithm::sha256) {
-  built_manifest out;
-  out.bytes = serialize(document);
-  auto d = hash_bytes(algorithm, std::string_view(out.bytes));
-  if (!d) return d.error();
-  out.digest = std::move(*d);
-  out.size = static_cast<std::int64_t>(out.bytes.size());
   return out;
 }
 
