@@ -8,8 +8,7 @@
 // Each benchmark takes a selection of the mix (0 all, 1 OCI manifests, 2 Docker manifests,
 // 3 OCI indexes, 4 Docker manifest lists, 5 referrers) and parses every document of it once per
 // iteration; the counter `docs` is the number of documents, so time / docs is the time per
-// document. The breakdown benchmarks (the general path alone, sha256 alone) and the counter
-// `direct` (documents that take the direct path) show where the time goes.
+// document. The breakdown benchmark (sha256 alone) shows how much of the time is the digest.
 //
 //   bench_registry_mix --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
@@ -85,33 +84,15 @@ void finish(benchmark::State& state, int which, const std::vector<std::string_vi
 void bm_mix_parse_manifest(benchmark::State& state) {
   const int which = static_cast<int>(state.range(0));
   const auto docs = selection(which);
-  double direct = 0;
   for (const auto d : docs) {
     if (!ocikit::parse_manifest(d)) {
       state.SkipWithError("a document of the mix is not a valid manifest");
       return;
     }
-    ocikit::parsed_manifest out;
-    if (ocikit::detail::read_direct(d, {}, out)) ++direct;
   }
   for (auto _ : state) {
     for (const auto d : docs) {
       auto r = ocikit::parse_manifest(d);
-      benchmark::DoNotOptimize(r);
-    }
-  }
-  finish(state, which, docs);
-  state.counters["direct"] = direct;
-}
-
-// The same pipeline, always on the general path (strict JSON tape, kind detection, checker).
-void bm_mix_parse_manifest_general(benchmark::State& state) {
-  const int which = static_cast<int>(state.range(0));
-  const auto docs = selection(which);
-  using ocikit::detail::manifest_path;
-  for (auto _ : state) {
-    for (const auto d : docs) {
-      auto r = ocikit::detail::parse_manifest_by(manifest_path::general, d, {});
       benchmark::DoNotOptimize(r);
     }
   }
@@ -147,7 +128,6 @@ void bm_mix_sha256(benchmark::State& state) {
 // Ours and the baseline back to back, per selection.
 BENCHMARK(bm_mix_parse_manifest)->DenseRange(0, 5);
 BENCHMARK(bm_mix_boost_json_parse)->DenseRange(0, 5);
-BENCHMARK(bm_mix_parse_manifest_general)->DenseRange(0, 5);
 BENCHMARK(bm_mix_sha256)->DenseRange(0, 5);
 
 }  // namespace

@@ -4,11 +4,14 @@
 //   - parsing never crashes, and the step-by-step parser accepts exactly what
 //     grammar::platform_specifier_only accepts;
 //   - a rejection carries a platform.* code, an offset inside the input and a message;
-//   - an accepted specifier is already normalised, and parse(format_platform(normalize_platform(p))) == normalize_platform(p)
-//     (the fixed point), with the same text when formatted again;
+//   - an accepted specifier is already normalised, it is normalize_platform() of
+//     parse_platform_specifier() (containerd's Parse), and parse(format_platform(p)) == p (the
+//     fixed point), with the same text when formatted again;
 //   - compatibility_rank(p, p) == 0 (never for unknown/unknown, which never matches);
-//   - when the input holds a '\n', the two halves are ranked against each other: platform_matches() and
-//     compatibility_rank() agree, and a match needs the same os.
+//   - when the input holds a '\n', the two halves are ranked against each other:
+//     platform_matches() and compatibility_rank() agree, a match needs the same os, and every
+//     platform_matcher's less() is irreflexive and asymmetric on the pair, with match() the same
+//     as position().has_value().
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -52,6 +55,8 @@ void check_one(std::string_view s) {
   }
   const ocikit::platform n = ocikit::normalize_platform(*p);
   if (!(n == *p)) std::abort();
+  const auto raw = ocikit::parse_platform_specifier(s, fixed_host());
+  if (!raw || !(ocikit::normalize_platform(*raw) == n)) std::abort();
   const std::string text = ocikit::format_platform(n);
   const auto q = ocikit::parse_platform(text, fixed_host());
   if (!q || !(*q == n)) std::abort();
@@ -75,6 +80,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (ocikit::platform_matches(*wanted, *candidate) != (rank >= 0)) std::abort();
       if (rank >= 0 && wanted->os != candidate->os) std::abort();
       if (rank == 0 && wanted->architecture != candidate->architecture) std::abort();
+      const ocikit::platform pair[] = {*wanted, *candidate};
+      for (const auto& m :
+           {ocikit::platform_matcher::only(*wanted), ocikit::platform_matcher::only_strict(*wanted),
+            ocikit::platform_matcher::only_os(*wanted), ocikit::platform_matcher::ordered(pair),
+            ocikit::platform_matcher::any(pair), ocikit::platform_matcher::windows_host(*wanted)}) {
+        if (m.less(*wanted, *wanted) || m.less(*candidate, *candidate)) std::abort();
+        if (m.less(*wanted, *candidate) && m.less(*candidate, *wanted)) std::abort();
+        if (m.match(*candidate) != m.position(*candidate).has_value()) std::abort();
+      }
     }
   }
   return 0;

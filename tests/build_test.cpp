@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "ocikit/json/serialize.hpp"
@@ -441,4 +442,29 @@ TEST_CASE("validate_model: Docker kinds and any_manifest", "[build][docker]") {
   REQUIRE(p.size() == 1);
   CHECK(p.front().severity == ocikit::severity::error);
   CHECK(p.front().id() == "manifest.ambiguous");
+}
+
+TEST_CASE("check_options: one struct for parse, validate and build, designated",
+          "[build][options]") {
+  static_assert(std::is_same_v<ocikit::build_options, ocikit::check_options>);
+  static_assert(std::is_same_v<ocikit::validate_options, ocikit::check_options>);
+  const auto layerless = ocikit::image_manifest_builder(ocikit::empty_descriptor())
+                             .artifact_type("application/vnd.example");
+  // A manifest without layers: a warning, an error with `strict`, the same in all three.
+  CHECK(layerless.build().has_value());
+  CHECK(layerless.build({.strict = true}).error().code() == errc::manifest_layers_empty);
+  const std::string bytes = ocikit::serialize(layerless.model());
+  const auto parsed = ocikit::parse_manifest(bytes);
+  REQUIRE(parsed.has_value());
+  CHECK(ocikit::parse_manifest(bytes, {.checks = {.strict = true}}).error().code() ==
+        errc::manifest_layers_empty);
+  CHECK(ocikit::has_errors(ocikit::validate(*parsed, {.strict = true})));
+  CHECK_FALSE(ocikit::has_errors(ocikit::validate(*parsed, {})));
+  // max_size bounds the parse and the build alike.
+  const ocikit::check_options small{.max_size = bytes.size() - 1};
+  CHECK(ocikit::parse_manifest(bytes, {.checks = small}).error().code() == errc::json_too_large);
+  CHECK(layerless.build(small).error().code() == errc::json_too_large);
+  CHECK(ocikit::parse_manifest(bytes, {.expected_media_type = ocikit::media_types::oci_manifest,
+                                       .checks = {.max_size = bytes.size()}})
+            .has_value());
 }

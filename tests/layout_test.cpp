@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstddef>
 #include <filesystem>
@@ -297,7 +298,7 @@ TEST_CASE("layout_writer refuses bad content and leaves nothing behind", "[layou
   CHECK_FALSE(fs::exists(w->blob_path(layer.digest.view())));
   std::size_t files = 0;
   for (const auto& e : fs::recursive_directory_iterator(s.dir / "out")) {
-    files += e.is_regular_file() ? 1 : 0;
+    if (e.is_regular_file()) ++files;
   }
   CHECK(files == 2);  // oci-layout and the empty index.json: no temp file left
 
@@ -375,6 +376,23 @@ sample_layout put_samples(const fs::path& dir) {
   return s;
 }
 
+/// Every path under `dir` with its size and content hash (what "unchanged" means).
+std::vector<std::string> tree_of(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    std::string line = fs::relative(e.path(), dir).string();
+    if (line.ends_with(".lock")) continue;  // lock files may appear on first use
+    if (e.is_regular_file()) {
+      line +=
+          " " +
+          ocikit::hash_bytes(ocikit::digest_algorithm::sha256, read_text(e.path())).value().str();
+    }
+    out.push_back(std::move(line));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 ocikit::store::target tag_target(std::string repository, std::string tag) {
   ocikit::store::target t;
   t.repository = std::move(repository);
@@ -437,7 +455,7 @@ TEST_CASE("push_image: an index with its children, and its referrer", "[layout][
   const auto pushed = ocikit::layout::push_image(*src, "multi", *store, tag_target("p/multi", "1"));
   REQUIRE(ok(pushed));
   CHECK(pushed->root.digest == samples.multi.digest);
-  REQUIRE(pushed->manifests.size() == 4);
+  REQUIRE(pushed->manifests.size() == 3);
   CHECK(pushed->manifests[0].digest == samples.amd64.digest);  // children first
   CHECK(pushed->manifests[1].digest == samples.arm64.digest);
   CHECK(pushed->manifests[2].digest == samples.multi.digest);
@@ -490,14 +508,51 @@ TEST_CASE("push_image refusals leave the store without the tag", "[layout][trans
   auto store = ocikit::store::embedded_store::init(s.dir / "store");
   REQUIRE(ok(store));
 
-  SECTION("a layer whose bytes changed") {
+  // The repository exists (the embedded store creates a repository when a blob push starts).
+  ocikit::store::memory_source empty_json("{}");
+  REQUIRE(ok(store->push_blob("team/app", empty_json)));
+  const auto before = tree_of(s.dir / "store");
+  SECTION("a small layer whose bytes changed (found before anything is written)") {
     const descriptor layer = blob_descriptor(ocikit::media_types::oci_layer_tar, layer_bytes);
     write_text(s.dir / "src" / "blobs" / "sha256" / std::string(layer.digest.encoded()),
                "layer content, NOT a real tar");
     const auto src = image_layout::open(s.dir / "src");
     const auto r = ocikit::layout::push_image(*src, "app", *store, tag_target("team/app", "v1"));
     REQUIRE_FALSE(ok(r));
+    CHECK(r.error().id() == "content.digest_mismatch");
+  }
+  SECTION("the largest blob changed (found by the store while it writes)") {
+    write_text(
+        s.dir / "src" / "blobs" / "sha256" /
+            std::string(
+                blob_descriptor(ocikit::media_types::oci_config, config_bytes).digest.encoded()),
+        std::string(config_bytes.size(), ' '));
+    const auto src = image_layout::open(s.dir / "src");
+    const auto r = ocikit::layout::push_image(*src, "app", *store, tag_target("team/app", "v1"));
+    REQUIRE_FALSE(ok(r));
     CHECK(r.error().id() == "store.digest_mismatch");
+  }
+  SECTION("a layer longer than its descriptor") {
+    const descriptor layer = blob_descriptor(ocikit::media_types::oci_layer_tar, layer_bytes);
+    write_text(s.dir / "src" / "blobs" / "sha256" / std::string(layer.digest.encoded()),
+               layer_bytes + "extra");
+    const auto src = image_layout::open(s.dir / "src");
+    const auto r = ocikit::layout::push_image(*src, "app", *store, tag_target("team/app", "v1"));
+    REQUIRE_FALSE(ok(r));
+    CHECK(r.error().id() == "content.size_mismatch");
+  }
+  SECTION("a locked tag") {
+    const auto src = image_layout::open(s.dir / "src");
+    REQUIRE(ok(ocikit::layout::push_image(*src, "app", *store, tag_target("team/app", "v2"))));
+    ocikit::store::attribute_update lock;
+    lock.write_enabled = false;
+    REQUIRE(ok(store->set_attributes(tag_target("team/app", "v2"), lock)));
+    const auto r = ocikit::layout::push_image(*src, "multi", *store, tag_target("team/app", "v2"));
+    REQUIRE_FALSE(ok(r));
+    CHECK(r.error().id() == "store.locked");
+    CHECK(store->resolve(std::string_view("team/app:v2")).value().digest == samples.app.digest);
+    CHECK_FALSE(ok(store->stat_blob("team/app", samples.amd64.digest.view())));
+    return;
   }
   SECTION("a missing layer") {
     const descriptor layer = blob_descriptor(ocikit::media_types::oci_layer_tar, layer_bytes);
@@ -516,5 +571,5 @@ TEST_CASE("push_image refusals leave the store without the tag", "[layout][trans
   const auto resolved = store->resolve(std::string_view("team/app:v1"));
   REQUIRE_FALSE(ok(resolved));
   CHECK(resolved.error().id() == "store.not_found");
-  CHECK(samples.app.size > 0);
+  CHECK(tree_of(s.dir / "store") == before);  // not a file changed
 }

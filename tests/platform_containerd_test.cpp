@@ -21,11 +21,14 @@
 #include <string_view>
 #include <vector>
 
+#include "platform_support.hpp"
+
 namespace {
 
 namespace bj = boost::json;
 using ocikit::platform;
 using ocikit::platform_matcher;
+using ocikit::test::make;
 
 const bj::object& tables() {
   static const bj::value doc = [] {
@@ -44,17 +47,6 @@ const bj::array& table(std::string_view name) { return tables().at(name).as_arra
 std::string str(const bj::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   return v == nullptr ? std::string() : std::string(v->as_string());
-}
-
-platform make(std::string os, std::string arch, std::string variant = {},
-              std::string os_version = {}, std::vector<std::string> os_features = {}) {
-  platform p;
-  p.os = std::move(os);
-  p.architecture = std::move(arch);
-  p.variant = std::move(variant);
-  p.os_version = std::move(os_version);
-  p.os_features = std::move(os_features);
-  return p;
 }
 
 platform from_json(const bj::value& v) {

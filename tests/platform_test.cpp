@@ -15,22 +15,14 @@
 
 #include "ocikit/grammar/platform.hpp"
 
+#include "platform_support.hpp"
+
 namespace {
 
 namespace pegtl = tao::pegtl;
 namespace g = ocikit::grammar;
 using ocikit::platform;
-
-platform make(std::string os, std::string arch, std::string variant = {},
-              std::string os_version = {}, std::vector<std::string> os_features = {}) {
-  platform p;
-  p.os = std::move(os);
-  p.architecture = std::move(arch);
-  p.variant = std::move(variant);
-  p.os_version = std::move(os_version);
-  p.os_features = std::move(os_features);
-  return p;
-}
+using ocikit::test::make;
 
 const platform linux_amd64 = make("linux", "amd64");
 

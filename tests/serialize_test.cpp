@@ -213,6 +213,9 @@ TEST_CASE("serialize: string escaping (RFC 8259)", "[serialize][escape]") {
   CHECK(write_string("\b\f\n\r\t") == R"("\b\f\n\r\t")");
   CHECK(write_string(std::string_view("\0\x01\x1f", 3)) == R"("\u0000\u0001\u001f")");
   CHECK(write_string("\x7f") == "\"\x7f\"");  // DEL is not a control character for JSON
+  std::string bare = "x";
+  ocikit::json::write_escaped(bare, "a\"b\n");
+  CHECK(bare == R"(xa\"b\n)");  // the same escapes, no quotes
   // UTF-8 is kept as it is: é, a whale, U+2028.
   CHECK(write_string("caf\xc3\xa9 \xf0\x9f\x90\xb3 \xe2\x80\xa8") ==
         "\"caf\xc3\xa9 \xf0\x9f\x90\xb3 \xe2\x80\xa8\"");

@@ -742,6 +742,33 @@ TEST_CASE("gc: report, dry run, leftovers") {
   CHECK(f->problems.empty());
 }
 
+TEST_CASE("gc removes the layout an interrupted delete_repository left, then its blobs") {
+  scratch sc;
+  auto s = make_store(sc);
+  const image im = make_image("x", {"only-here"});
+  push_image(s, "gone/app:v1", im);
+  push_image(s, "kept:v1", make_image("y", {"elsewhere"}));
+  // What a crash after the index went leaves: the layout without index.json.
+  fs::remove(s.index_path("gone/app"));
+  CHECK(*s.list_repositories() == std::vector<std::string>{"kept"});
+  auto f = s.fsck({});
+  REQUIRE(f.has_value());
+  CHECK(f->consistent());
+  REQUIRE(f->problems.size() == 2);  // repo.leftover, and the catalog still lists it
+  CHECK(f->problems[0].kind == "repo.leftover");
+  CHECK(!f->problems[0].error);
+  const auto layer = ocikit::digest::parse(sha256("only-here")).value();
+  auto g = s.gc({});
+  REQUIRE(g.has_value());
+  CHECK(g->leftovers_removed == 1);
+  CHECK(!path_exists(s.layout_path("gone/app")));
+  g = s.gc({});
+  REQUIRE(g.has_value());
+  CHECK(g->blobs_deleted == 3);
+  CHECK(!path_exists(s.pool_path(layer)));
+  CHECK(s.fsck({})->problems.empty());
+}
+
 TEST_CASE("du: logical bytes against stored bytes") {
   scratch sc;
   auto s = make_store(sc);
@@ -911,7 +938,7 @@ TEST_CASE("fault point child", "[.fault_child]") {
   push_image(*s, "app:v2", im);
 }
 
-TEST_CASE("fault points kill the process at the named step; the store stays consistent") {
+TEST_CASE("fault points kill the process at the named step and the store stays consistent") {
   for (const char* point :
        {"blob.written", "blob.synced", "blob.pooled", "blob.linked", "manifest.stored",
         "index.temp_written", "index.renamed", "catalog.written"}) {

@@ -4,51 +4,31 @@
 
 #include "ocikit/detail/ascii.hpp"
 #include "ocikit/json/scan.hpp"
+#include "ocikit/json/serialize.hpp"
 
 namespace ocikit::cli {
 
-namespace {
-
-void append_escaped_byte(std::string& out, unsigned char c) {
-  out += "\\u00";
-  out += ocikit::detail::hex_digits[c >> 4];
-  out += ocikit::detail::hex_digits[c & 0xf];
-}
-
-}  // namespace
-
 void append_json_string(std::string& out, std::string_view s) {
+  // Runs of valid UTF-8 escaped as the library escapes document strings; each byte of anything
+  // else as \u00XX.
   out += '"';
+  std::size_t run = 0;
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-      ++i;
-    } else if (c < 0x20) {
-      switch (c) {
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default: append_escaped_byte(out, c);
-      }
-      ++i;
-    } else if (c < 0x80) {
-      out += static_cast<char>(c);
+    if (c < 0x80) {
       ++i;
     } else if (ocikit::json::detail::utf8_sequence_ok(s, i)) {
-      // Copy a well-formed UTF-8 sequence; escape each byte of anything else.
-      const std::size_t len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-      out.append(s.substr(i, len));
-      i += len;
+      i += c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
     } else {
-      append_escaped_byte(out, c);
-      ++i;
+      ocikit::json::write_escaped(out, s.substr(run, i - run));
+      out += "\\u00";
+      out += ocikit::detail::hex_digits[c >> 4];
+      out += ocikit::detail::hex_digits[c & 0xf];
+      run = ++i;
     }
   }
+  ocikit::json::write_escaped(out, s.substr(run));
   out += '"';
 }
 

@@ -3,9 +3,10 @@
 //   ocikit platform parse [--format text|json] [SPEC...]
 //       Parses and normalises platform specifiers (arguments, or one per stdin line); a single
 //       word takes the host's os or architecture. Exit 1 if any is invalid.
-//   ocikit platform select [--platform SPEC] [--format text|json] INDEX_FILE
+//   ocikit platform select [--platform SPEC] [--all] [--format text|json] INDEX_FILE
 //       Chooses the entry of an OCI image index or Docker manifest list that runs on SPEC (the
 //       host platform by default), with containerd's rules (ocikit/select.hpp). `-` reads stdin.
+//       --all lists every entry that runs on SPEC, best first, one per line.
 //       Exit 1 when nothing matches (the platforms present are named on stderr) or the file is
 //       not a valid index (its problems are listed on stderr); 2 for usage or I/O errors.
 #include <algorithm>
@@ -38,6 +39,7 @@ struct select_options {
   std::string platform;
   CLI::Option* platform_option = nullptr;
   output_format format = output_format::text;
+  bool all = false;
   std::string file;
 };
 
@@ -241,11 +243,15 @@ int run_select(const select_options& opt) {
     write_err(where + chosen.error().message());
     return exit_invalid;
   }
+  std::vector<selection> listed{*chosen};
+  if (opt.all) listed = matching_manifests(parsed->manifest.manifests(), wanted);
   std::string out;
-  if (opt.format == output_format::json) {
-    select_json(out, **chosen);
-  } else {
-    select_text(out, **chosen);
+  for (const selection& s : listed) {
+    if (opt.format == output_format::json) {
+      select_json(out, *s);
+    } else {
+      select_text(out, *s);
+    }
   }
   write_out(out);
   return exit_ok;
@@ -274,6 +280,7 @@ void register_platform(CLI::App& app, int& status) {
       s->add_option("--platform", select->platform,
                     "the platform to run, e.g. linux/arm64/v8 (default: this host's, " +
                         format_platform(host_platform()) + ")");
+  s->add_flag("--all", select->all, "list every entry that runs on the platform, best first");
   add_format_option(*s, select->format, output_format::text);
   s->add_option("INDEX_FILE", select->file,
                 "an OCI image index or Docker manifest list; - reads stdin")

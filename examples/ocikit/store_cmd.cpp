@@ -20,12 +20,14 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "json_writer.hpp"
 #include "ocikit/distribution.hpp"
 #include "ocikit/json/serialize.hpp"
 #include "ocikit/layout/image_layout.hpp"
 #include "ocikit/layout/layout_writer.hpp"
 #include "ocikit/layout/transfer.hpp"
 #include "ocikit/platform.hpp"
+#include "ocikit/store/json.hpp"
 #include "ocikit/store/maintenance.hpp"
 #include "ocikit/store/store.hpp"
 #include "ocikit/store/stream.hpp"
@@ -80,63 +82,29 @@ result<embedded_store> open_store(const store_context& ctx) {
   return embedded_store::open_or_init(store_directory(ctx));
 }
 
-void append_string_array(std::string& out, const std::vector<std::string>& values) {
-  out += '[';
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i != 0) out += ',';
-    append_json_string(out, values[i]);
-  }
-  out += ']';
+/// Writes digest, mediaType, size (and artifactType) as members of the open object.
+void descriptor_members(json_writer& w, const descriptor& d) {
+  w.member("digest", d.digest.string()).member("mediaType", d.media_type).member("size", d.size);
+  if (!d.artifact_type.empty()) w.member("artifactType", d.artifact_type);
 }
 
-void append_digest_array(std::string& out, const std::vector<ocikit::digest>& values) {
-  out += '[';
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i != 0) out += ',';
-    append_json_string(out, values[i].string());
-  }
-  out += ']';
-}
-
-void append_member(std::string& out, std::string_view key, std::string_view value,
-                   bool first = false) {
-  if (!first) out += ',';
-  append_json_string(out, key);
-  out += ':';
-  append_json_string(out, value);
-}
-
-void append_number(std::string& out, std::string_view key, std::uint64_t value) {
-  out += ',';
-  append_json_string(out, key);
-  out += ':';
-  out += std::to_string(value);
-}
-
-void append_bool(std::string& out, std::string_view key, bool value, bool first = false) {
-  if (!first) out += ',';
-  append_json_string(out, key);
-  out += value ? ":true" : ":false";
-}
-
-/// {"digest":…,"mediaType":…,"size":N[,"artifactType":…]}
 std::string descriptor_json(const descriptor& d) {
-  std::string out = "{";
-  append_member(out, "digest", d.digest.string(), true);
-  append_member(out, "mediaType", d.media_type);
-  append_number(out, "size", static_cast<std::uint64_t>(d.size));
-  if (!d.artifact_type.empty()) append_member(out, "artifactType", d.artifact_type);
-  out += '}';
+  std::string out;
+  json_writer w(out);
+  w.begin_object();
+  descriptor_members(w, d);
+  w.end_object();
   return out;
 }
 
-std::string attributes_json(const store::changeable_attributes& a) {
-  std::string out = "{";
-  append_bool(out, "deleteEnabled", a.delete_enabled, true);
-  append_bool(out, "writeEnabled", a.write_enabled);
-  append_bool(out, "readEnabled", a.read_enabled);
-  append_bool(out, "listEnabled", a.list_enabled);
-  out += '}';
+/// Runs `fill` inside `{` … `}` and returns the text.
+template <class Fill>
+std::string json_object(Fill fill) {
+  std::string out;
+  json_writer w(out);
+  w.begin_object();
+  fill(w);
+  w.end_object();
   return out;
 }
 
@@ -200,11 +168,11 @@ int run_init(const store_context& ctx, const init_options& o) {
   const bool existed = embedded_store::open(dir).has_value();
   auto s = embedded_store::init(dir, o.name);
   if (!s) return fail("init", s.error());
-  std::string json = "{";
-  append_member(json, "store", s->root().string(), true);
-  append_member(json, "loginServer", s->login_server());
-  append_bool(json, "created", !existed);
-  json += '}';
+  const std::string json = json_object([&](json_writer& w) {
+    w.member("store", s->root().string())
+        .member("loginServer", s->login_server())
+        .member("created", !existed);
+  });
   emit(o.format, json,
        std::string(existed ? "store " : "created store ") + s->root().string() + " (login server " +
            std::string(s->login_server()) + ")\n");
@@ -233,15 +201,15 @@ int run_push(const store_context& ctx, const push_options& o) {
   if (!lease) return fail("push", lease.error());
   auto r = layout::push_image(*layout, src->name, *s, *where);
   if (!r) return fail("push", r.error());
-  std::string json = descriptor_json(r->root);
-  json.pop_back();
-  append_member(json, "reference", where->string());
-  append_number(json, "manifests", r->manifests.size());
-  append_number(json, "referrers", r->referrers.size());
-  append_number(json, "blobs_copied", r->blobs_copied);
-  append_number(json, "blobs_present", r->blobs_present);
-  append_number(json, "bytes_copied", r->bytes_copied);
-  json += '}';
+  const std::string json = json_object([&](json_writer& w) {
+    descriptor_members(w, r->root);
+    w.member("reference", where->string())
+        .member("manifests", r->manifests.size())
+        .member("referrers", r->referrers.size())
+        .member("blobs_copied", r->blobs_copied)
+        .member("blobs_present", r->blobs_present)
+        .member("bytes_copied", r->bytes_copied);
+  });
   emit(o.format, json,
        "pushed " + std::string(s->login_server()) + "/" + where->repository +
            (where->tag.empty() ? "" : ":" + where->tag) + "@" + r->root.digest.str() + " (" +
@@ -271,20 +239,22 @@ int run_pull(const store_context& ctx, const pull_options& o) {
   if (!s) return fail("pull", s.error());
   auto what = s->parse(o.reference);
   if (!what) return fail("pull", what.error());
+  // What is not there creates no layout.
+  if (auto found = s->resolve(*what); !found) return fail("pull", found.error());
   auto writer = layout::layout_writer::create(dst->dir);
   if (!writer) return fail("pull", writer.error());
   const std::string name = !dst->name.empty() ? dst->name : what->tag;
   auto r = layout::pull_image(*s, *what, *writer, name, po);
   if (!r) return fail("pull", r.error());
-  std::string json = descriptor_json(r->root);
-  json.pop_back();
-  append_member(json, "layout", dst->dir);
-  append_member(json, "name", name);
-  append_number(json, "manifests", r->manifests.size());
-  append_number(json, "blobs_copied", r->blobs_copied);
-  append_number(json, "blobs_present", r->blobs_present);
-  append_number(json, "bytes_copied", r->bytes_copied);
-  json += '}';
+  const std::string json = json_object([&](json_writer& w) {
+    descriptor_members(w, r->root);
+    w.member("layout", dst->dir)
+        .member("name", name)
+        .member("manifests", r->manifests.size())
+        .member("blobs_copied", r->blobs_copied)
+        .member("blobs_present", r->blobs_present)
+        .member("bytes_copied", r->bytes_copied);
+  });
   emit(o.format, json,
        "pulled " + r->root.digest.str() + " to oci:" + dst->dir + (name.empty() ? "" : ":" + name) +
            " (" + std::to_string(r->manifests.size()) + " manifests, " +
@@ -311,11 +281,9 @@ int run_push_blob(const store_context& ctx, const push_blob_options& o) {
   }
   auto r = s->push_blob(o.repository, *in);
   if (!r) return fail("push-blob", r.error());
-  std::string json = "{";
-  append_member(json, "digest", r->digest.string(), true);
-  append_number(json, "size", static_cast<std::uint64_t>(r->size));
-  append_bool(json, "existed", r->existed);
-  json += '}';
+  const std::string json = json_object([&](json_writer& w) {
+    w.member("digest", r->digest.string()).member("size", r->size).member("existed", r->existed);
+  });
   emit(o.format, json, r->digest.str() + "\n");
   return exit_ok;
 }
@@ -404,11 +372,10 @@ int run_tag(const store_context& ctx, const tag_options& o) {
     if (!d) return fail("tag", d.error());
     last = std::move(*d);
   }
-  std::string json = descriptor_json(last);
-  json.pop_back();
-  json += ",\"tags\":";
-  append_string_array(json, o.tags);
-  json += '}';
+  const std::string json = json_object([&](json_writer& w) {
+    descriptor_members(w, last);
+    w.key("tags").strings(o.tags);
+  });
   std::string text;
   for (const auto& t : o.tags) {
     text += source->repository + ":" + t + " -> " + last.digest.str() + "\n";
@@ -438,30 +405,21 @@ int run_untag(const store_context& ctx, const refs_options& o) {
     if (auto r = s->untag(t.repository, t.tag); !r) return fail("untag", r.error());
     done.push_back(t.repository + ":" + t.tag);
   }
-  std::string json = "{\"untagged\":";
-  append_string_array(json, done);
-  json += '}';
+  const std::string json = json_object([&](json_writer& w) { w.key("untagged").strings(done); });
   std::string text;
   for (const auto& d : done) text += "untagged " + d + "\n";
   emit(o.format, json, text);
   return exit_ok;
 }
 
-std::string delete_json(const std::vector<store::delete_report>& reports, bool dry_run) {
-  std::vector<ocikit::digest> manifests;
-  std::vector<std::string> tags;
+/// The reports of several deletes as one.
+store::delete_report merged(const std::vector<store::delete_report>& reports) {
+  store::delete_report all;
   for (const auto& r : reports) {
-    manifests.insert(manifests.end(), r.manifests.begin(), r.manifests.end());
-    tags.insert(tags.end(), r.tags.begin(), r.tags.end());
+    all.manifests.insert(all.manifests.end(), r.manifests.begin(), r.manifests.end());
+    all.tags.insert(all.tags.end(), r.tags.begin(), r.tags.end());
   }
-  std::string json = "{";
-  append_bool(json, "dry_run", dry_run, true);
-  json += ",\"manifests\":";
-  append_digest_array(json, manifests);
-  json += ",\"tags\":";
-  append_string_array(json, tags);
-  json += '}';
-  return json;
+  return all;
 }
 
 std::string delete_text(const std::vector<store::delete_report>& reports, bool dry_run) {
@@ -493,7 +451,7 @@ int run_delete(const store_context& ctx, const refs_options& o) {
     if (!r) return fail("delete", r.error());
     reports.push_back(std::move(*r));
   }
-  emit(o.format, delete_json(reports, o.dry_run), delete_text(reports, o.dry_run));
+  emit(o.format, store::to_json(merged(reports)), delete_text(reports, o.dry_run));
   return exit_ok;
 }
 
@@ -508,7 +466,7 @@ int run_delete_repo(const store_context& ctx, const repo_options& o) {
   auto r = s->delete_repository(o.repository, o.dry_run);
   if (!r) return fail("delete-repo", r.error());
   std::vector<store::delete_report> reports{std::move(*r)};
-  emit(o.format, delete_json(reports, o.dry_run), delete_text(reports, o.dry_run));
+  emit(o.format, store::to_json(merged(reports)), delete_text(reports, o.dry_run));
   return exit_ok;
 }
 
@@ -517,9 +475,8 @@ int run_repos(const store_context& ctx, const verb_base& o) {
   if (!s) return fail("repos", s.error());
   auto repos = s->list_repositories();
   if (!repos) return fail("repos", repos.error());
-  std::string json = "{\"repositories\":";
-  append_string_array(json, *repos);
-  json += '}';
+  const std::string json =
+      json_object([&](json_writer& w) { w.key("repositories").strings(*repos); });
   std::string text;
   for (const auto& r : *repos) text += r + "\n";
   emit(o.format, json, text);
@@ -531,11 +488,8 @@ int run_tags(const store_context& ctx, const repo_options& o) {
   if (!s) return fail("tags", s.error());
   auto tags = s->list_tags(o.repository);
   if (!tags) return fail("tags", tags.error());
-  std::string json = "{";
-  append_member(json, "name", o.repository, true);
-  json += ",\"tags\":";
-  append_string_array(json, *tags);
-  json += '}';
+  const std::string json = json_object(
+      [&](json_writer& w) { w.member("name", o.repository).key("tags").strings(*tags); });
   std::string text;
   for (const auto& t : *tags) text += t + "\n";
   emit(o.format, json, text);
@@ -547,26 +501,6 @@ struct list_metadata_options : verb_base {
   bool untagged = false;
   std::string orderby = "time_desc";
 };
-
-void append_metadata_json(std::string& out, const store::manifest_metadata& m) {
-  out += '{';
-  append_member(out, "digest", m.digest.string(), true);
-  out += ",\"tags\":";
-  append_string_array(out, m.tags);
-  append_member(out, "timestamp", m.timestamp);
-  append_member(out, "createdTime", m.created_time);
-  append_member(out, "lastUpdateTime", m.last_update_time);
-  append_number(out, "imageSize", static_cast<std::uint64_t>(m.image_size));
-  append_member(out, "mediaType", m.media_type);
-  if (!m.artifact_type.empty()) append_member(out, "artifactType", m.artifact_type);
-  if (!m.config_media_type.empty()) append_member(out, "configMediaType", m.config_media_type);
-  if (!m.architecture.empty()) append_member(out, "architecture", m.architecture);
-  if (!m.os.empty()) append_member(out, "os", m.os);
-  if (m.subject) append_member(out, "subject", m.subject->string());
-  out += ",\"changeableAttributes\":";
-  out += attributes_json(m.attributes);
-  out += '}';
-}
 
 std::string pad(std::string s, std::size_t width) {
   if (s.size() < width) s.resize(width, ' ');
@@ -582,13 +516,10 @@ int run_list_metadata(const store_context& ctx, const list_metadata_options& o) 
   if (!s) return fail("list-metadata", s.error());
   auto list = s->list_metadata(o.repository, lo);
   if (!list) return fail("list-metadata", list.error());
-  std::string json = "[";
   std::string text =
       pad("DIGEST", 71) + pad("TAGS", 16) + pad("TIMESTAMP", 30) + pad("SIZE", 9) + "TYPE\n";
   for (std::size_t i = 0; i < list->size(); ++i) {
     const auto& m = (*list)[i];
-    if (i != 0) json += ',';
-    append_metadata_json(json, m);
     std::string tags;
     for (const auto& t : m.tags) tags += (tags.empty() ? "" : ",") + t;
     std::string type = m.media_type;
@@ -600,8 +531,7 @@ int run_list_metadata(const store_context& ctx, const list_metadata_options& o) 
     text += pad(m.digest.str(), 71) + pad(tags.empty() ? "<untagged>" : tags, 16) +
             pad(m.timestamp, 30) + pad(std::to_string(m.image_size), 9) + type + "\n";
   }
-  json += ']';
-  emit(o.format, json, text);
+  emit(o.format, store::to_json(*list), text);
   return exit_ok;
 }
 
@@ -648,9 +578,9 @@ int run_lock(const store_context& ctx, const lock_options& o) {
   const bool change = u.write_enabled || u.delete_enabled || u.read_enabled || u.list_enabled;
   auto a = change ? s->set_attributes(*t, u) : s->get_attributes(*t);
   if (!a) return fail("lock", a.error());
-  std::string json = "{";
-  append_member(json, "target", t->string(), true);
-  json += ",\"changeableAttributes\":" + attributes_json(*a) + "}";
+  const std::string json = json_object([&](json_writer& w) {
+    w.member("target", t->string()).key("changeableAttributes").raw(store::to_json(*a));
+  });
   const auto yn = [](bool b) { return b ? std::string("true") : std::string("false"); };
   emit(o.format, json,
        t->string() + ": deleteEnabled=" + yn(a->delete_enabled) +
@@ -668,18 +598,18 @@ int run_url(const url_options& o) {
   auto r = parse_normalized_reference(o.reference);
   if (!r) return fail("url", r.error());
   const auto ep = distribution::endpoint::of(*r, {.plain_http = o.plain_http});
-  std::string json = "{";
-  append_member(json, "registry", ep.host(), true);
-  append_member(json, "scheme", ep.scheme());
-  append_member(json, "repository", ep.repository());
-  append_member(json, "api", ep.api_check());
-  append_member(json, "manifest", ep.manifest());
-  if (r->has_digest()) append_member(json, "blob", ep.blob(r->digest()));
-  append_member(json, "upload", ep.upload());
-  append_member(json, "tags", ep.tags());
-  append_member(json, "referrers", r->has_digest() ? ep.referrers(r->digest()) : ep.referrers(""));
-  append_member(json, "accept", distribution::manifest_accept);
-  json += '}';
+  const std::string json = json_object([&](json_writer& w) {
+    w.member("registry", ep.host())
+        .member("scheme", ep.scheme())
+        .member("repository", ep.repository())
+        .member("api", ep.api_check())
+        .member("manifest", ep.manifest());
+    if (r->has_digest()) w.member("blob", ep.blob(r->digest()));
+    w.member("upload", ep.upload())
+        .member("tags", ep.tags())
+        .member("referrers", r->has_digest() ? ep.referrers(r->digest()) : ep.referrers(""))
+        .member("accept", distribution::manifest_accept);
+  });
   std::string text = "registry   " + ep.host() + "\nrepository " + ep.repository() +
                      "\nmanifest   " + ep.manifest() + "\n";
   if (r->has_digest()) text += "blob       " + ep.blob(r->digest()) + "\n";
@@ -697,10 +627,8 @@ int run_layout(const store_context& ctx, const repo_options& o) {
   auto exists = s->list_tags(o.repository);
   if (!exists) return fail("layout", exists.error());
   const std::string path = s->layout_path(o.repository).string();
-  std::string json = "{";
-  append_member(json, "repository", o.repository, true);
-  append_member(json, "layout", path);
-  json += '}';
+  const std::string json = json_object(
+      [&](json_writer& w) { w.member("repository", o.repository).member("layout", path); });
   emit(o.format, json, path + "\n");
   return exit_ok;
 }
@@ -713,28 +641,16 @@ struct purge_cli_options : verb_base {
   bool dry_run = false;
 };
 
-void append_purge_items(std::string& json, std::string& text, std::string_view key,
-                        const std::vector<store::purge_item>& items, const std::string& verb) {
-  json += ',';
-  append_json_string(json, key);
-  json += ":[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const auto& it = items[i];
-    if (i != 0) json += ',';
-    json += '{';
-    append_member(json, "repository", it.repository, true);
-    append_member(json, "digest", it.digest.string());
-    json += ",\"tags\":";
-    append_string_array(json, it.tags);
-    if (!it.reason.empty()) append_member(json, "reason", it.reason);
-    json += '}';
+std::string purge_text(const std::vector<store::purge_item>& items, const std::string& verb) {
+  std::string text;
+  for (const auto& it : items) {
     std::string tags;
     for (const auto& t : it.tags) tags += (tags.empty() ? "" : ",") + t;
     text += verb + it.repository + "@" + it.digest.str() + " [" +
             (tags.empty() ? std::string("untagged") : tags) + "]" +
             (it.reason.empty() ? "" : " (" + it.reason + ")") + "\n";
   }
-  json += ']';
+  return text;
 }
 
 int run_purge(const store_context& ctx, const purge_cli_options& o) {
@@ -752,13 +668,11 @@ int run_purge(const store_context& ctx, const purge_cli_options& o) {
   if (!s) return fail("purge", s.error());
   auto r = s->purge(po);
   if (!r) return fail("purge", r.error());
-  std::string json = "{";
-  append_bool(json, "dry_run", o.dry_run, true);
-  std::string text;
-  append_purge_items(json, text, "deleted", r->deleted, o.dry_run ? "would delete " : "deleted ");
-  append_purge_items(json, text, "skipped", r->skipped, "kept ");
-  json += '}';
-  emit(o.format, json, text);
+  const std::string text = purge_text(r->deleted, o.dry_run ? "would delete " : "deleted ") +
+                           purge_text(r->skipped, "kept ") + std::to_string(r->deleted.size()) +
+                           (o.dry_run ? " to delete, " : " deleted, ") +
+                           std::to_string(r->skipped.size()) + " kept\n";
+  emit(o.format, store::to_json(*r), text);
   return exit_ok;
 }
 
@@ -775,18 +689,6 @@ int run_gc(const store_context& ctx, const gc_cli_options& o) {
   go.dry_run = o.dry_run;
   auto r = s->gc(go);
   if (!r) return fail("gc", r.error());
-  std::string json = "{";
-  append_bool(json, "dry_run", o.dry_run, true);
-  append_number(json, "manifests_deleted", r->manifests_deleted);
-  append_number(json, "blobs_deleted", r->blobs_deleted);
-  append_number(json, "bytes_freed", r->bytes_freed);
-  append_number(json, "links_removed", r->links_removed);
-  append_number(json, "leftovers_removed", r->leftovers_removed);
-  json += ",\"manifests\":";
-  append_string_array(json, r->manifests);
-  json += ",\"blobs\":";
-  append_string_array(json, r->blobs);
-  json += '}';
   const std::string verb = o.dry_run ? "would delete " : "deleted ";
   std::string text;
   for (const auto& m : r->manifests) text += verb + "manifest " + m + "\n";
@@ -794,14 +696,13 @@ int run_gc(const store_context& ctx, const gc_cli_options& o) {
   text += (o.dry_run ? "would free " : "freed ") + std::to_string(r->bytes_freed) +
           " bytes: " + std::to_string(r->manifests_deleted) + " manifests, " +
           std::to_string(r->blobs_deleted) + " blobs\n";
-  emit(o.format, json, text);
+  emit(o.format, store::to_json(*r), text);
   return exit_ok;
 }
 
-std::string usage_json(const store::usage& u) {
-  return "{\"logical_bytes\":" + std::to_string(u.logical_bytes) +
-         ",\"stored_bytes\":" + std::to_string(u.stored_bytes) +
-         ",\"manifests\":" + std::to_string(u.manifests) + "}";
+std::string usage_line(const store::usage& u, std::string_view name) {
+  return pad(std::string(name), 40) + pad(std::to_string(u.manifests), 9) +
+         pad(std::to_string(u.logical_bytes), 14) + std::to_string(u.stored_bytes) + "\n";
 }
 
 int run_du(const store_context& ctx, const verb_base& o) {
@@ -809,21 +710,10 @@ int run_du(const store_context& ctx, const verb_base& o) {
   if (!s) return fail("du", s.error());
   auto r = s->du();
   if (!r) return fail("du", r.error());
-  std::string json = "{\"repositories\":{";
   std::string text = pad("REPOSITORY", 40) + pad("MANIFESTS", 9) + pad("LOGICAL", 14) + "STORED\n";
-  for (std::size_t i = 0; i < r->repositories.size(); ++i) {
-    const auto& u = r->repositories[i];
-    if (i != 0) json += ',';
-    append_json_string(json, u.repository);
-    json += ':' + usage_json(u);
-    text += pad(u.repository, 40) + pad(std::to_string(u.manifests), 9) +
-            pad(std::to_string(u.logical_bytes), 14) + std::to_string(u.stored_bytes) + "\n";
-  }
-  json += "},\"total\":" + usage_json(r->total) + "}";
-  text += pad("total", 40) + pad(std::to_string(r->total.manifests), 9) +
-          pad(std::to_string(r->total.logical_bytes), 14) + std::to_string(r->total.stored_bytes) +
-          "\n";
-  emit(o.format, json, text);
+  for (const auto& u : r->repositories) text += usage_line(u, u.repository);
+  text += usage_line(r->total, "total");
+  emit(o.format, store::to_json(*r), text);
   return exit_ok;
 }
 
@@ -841,28 +731,15 @@ int run_fsck(const store_context& ctx, const fsck_cli_options& o) {
   auto r = s->fsck(fo);
   if (!r) return fail("fsck", r.error());
   const bool consistent = r->consistent();
-  std::string json = "{";
-  append_bool(json, "consistent", consistent, true);
-  json += ",\"problems\":[";
   std::string text;
-  for (std::size_t i = 0; i < r->problems.size(); ++i) {
-    const auto& p = r->problems[i];
-    if (i != 0) json += ',';
-    json += '{';
-    append_member(json, "kind", p.kind, true);
-    append_member(json, "path", p.path);
-    append_member(json, "message", p.message);
-    append_bool(json, "error", p.error);
-    append_bool(json, "repaired", p.repaired);
-    json += '}';
+  for (const auto& p : r->problems) {
     text += std::string(p.repaired ? "repaired "
                         : p.error  ? "error    "
                                    : "warning  ") +
             p.kind + "  " + p.path + "  " + p.message + "\n";
   }
-  json += "]}";
   text += consistent ? "store is consistent\n" : "store is INCONSISTENT\n";
-  emit(o.format, json, text);
+  emit(o.format, store::to_json(*r), text);
   if (!consistent) {
     write_err("ocikit store fsck: the store is inconsistent (run 'ocikit store fsck --repair')");
     return exit_invalid;

@@ -33,7 +33,8 @@
 // model and the full report of an invalid document.
 //
 // Example:
-//   auto m = ocikit::parse_manifest(body, {.expected_media_type = content_type});
+//   auto m = ocikit::parse_manifest(body, {.expected_media_type = content_type,
+//                                          .checks = {.strict = true}});
 //   if (!m) return m.error();                  // e.g. manifest.layer_digest_invalid at /layers/2/digest
 //   m->digest;                                 // sha256 of the exact bytes
 //   for (const auto& layer : m->manifest.layers()) fetch(layer);

@@ -32,6 +32,22 @@ cat >"$tmp/index.json" <<EOF
   ]
 }
 EOF
+cat >"$tmp/features.json" <<EOF
+{
+  "schemaVersion": 2,
+  "mediaType": "application/vnd.oci.image.index.v1+json",
+  "manifests": [
+    {"mediaType": "$mt", "digest": "$d1", "size": 101,
+     "platform": {"architecture": "amd64", "os": "linux"}},
+    {"mediaType": "$mt", "digest": "$d4", "size": 104,
+     "platform": {"architecture": "386", "os": "linux"}},
+    {"mediaType": "$mt", "digest": "$d2", "size": 102,
+     "platform": {"architecture": "amd64", "os": "linux", "os.features": ["f1"]}},
+    {"mediaType": "$mt", "digest": "$d3", "size": 103,
+     "platform": {"architecture": "amd64", "os": "linux", "os.features": ["f2", "f1"]}}
+  ]
+}
+EOF
 cat >"$tmp/no-digest.json" <<EOF
 {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
  "manifests": [{"mediaType": "$mt", "size": 1, "platform": {"architecture": "amd64", "os": "linux"}}]}
@@ -94,6 +110,18 @@ expect_out "{\"digest\":\"$d3\",\"mediaType\":\"$mt\",\"size\":103,\"platform\":
 run "select from stdin" "$ocikit" platform select --platform linux/amd64/v3 - <"$tmp/index.json"
 expect_rc 0
 expect_out "$d1 linux/amd64 ($mt, 101 bytes)"
+
+run "select --all: every match, best first (rank, then more os.features)" "$ocikit" platform select --all --platform 'linux(+f1+f2)/amd64' "$tmp/features.json"
+expect_rc 0
+expect_out "$d3 linux(+f1+f2)/amd64 ($mt, 103 bytes)
+$d2 linux(+f1)/amd64 ($mt, 102 bytes)
+$d1 linux/amd64 ($mt, 101 bytes)
+$d4 linux/386 ($mt, 104 bytes)"
+
+run "select: os.features the request does not have are not chosen" "$ocikit" platform select --all --platform 'linux(+f2)/amd64' "$tmp/features.json"
+expect_rc 0
+expect_out "$d1 linux/amd64 ($mt, 101 bytes)
+$d4 linux/386 ($mt, 104 bytes)"
 
 run "select: no match" "$ocikit" platform select --platform linux/riscv64 "$tmp/index.json"
 expect_rc 1

@@ -70,11 +70,24 @@ struct joined_text {
   }
 };
 
+/// Copies `n` bytes: 16 to 64 of them (most references) with two overlapping copies of constant
+/// size that the compiler inlines, others with memcpy.
+OCIKIT_ALWAYS_INLINE void copy_bytes(char* to, const char* from, std::size_t n) noexcept {
+  if (n >= 16 && n <= 32) {
+    std::memcpy(to, from, 16);
+    std::memcpy(to + n - 16, from + n - 16, 16);
+  } else if (n > 32 && n <= 64) {
+    std::memcpy(to, from, 32);
+    std::memcpy(to + n - 32, from + n - 32, 32);
+  } else if (n != 0) {  // (memcpy could be passed a null pointer for an empty string_view)
+    std::memcpy(to, from, n);
+  }
+}
+
 /// Makes `r` hold a copy of `t` (inline when it fits, else on the heap) with offsets `o`.
 inline void copy_into(inline_reference& r, std::string_view t, const ref_offsets& o) {
   if (OCIKIT_LIKELY(t.size() <= inline_reference::inline_capacity)) {
-    char* buf = reference_builder::inline_buffer(r, o);
-    if (!t.empty()) std::memcpy(buf, t.data(), t.size());
+    copy_bytes(reference_builder::inline_buffer(r, o), t.data(), t.size());
   } else {
     reference_builder::set_heap(r, t, o);
   }
@@ -189,8 +202,7 @@ inline result<inline_reference> normalized_result(const docker_split& d, std::st
     buf[d.domain.size()] = '/';
     if (!lib.empty()) std::memcpy(buf + d.domain.size() + 1, lib.data(), lib.size());
   }
-  // (memcpy of an empty string_view could be passed a null pointer: copy only what is there)
-  if (!remainder.empty()) std::memcpy(buf + prefix_len, remainder.data(), remainder.size());
+  copy_bytes(buf + prefix_len, remainder.data(), remainder.size());
   return out;
 }
 /// split_docker_domain read off the masks of the name part (for the fast path below). It sees
@@ -448,7 +460,8 @@ inline result<inline_reference> parse_any_reference(std::string_view s, algorith
 }
 
 inline result<inline_reference> parse_docker_reference(std::string_view s, algorithm_set accepted) {
-  auto r = detail::normalize_reference(s, accepted);
+  // One result, built in place and returned by name (a result is large: no move on the way out).
+  result<inline_reference> r = detail::normalize_reference(s, accepted);
   if (!r || r->has_tag() != r->has_digest()) return r;
   const bool add_tag = !r->has_tag();
   const detail::joined_text j = add_tag ? detail::joined_text({r->string(), ":", default_tag})
@@ -464,7 +477,8 @@ inline result<inline_reference> parse_docker_reference(std::string_view s, algor
     o.tag_end = o.path_end;
     o.digest_begin = o.path_end + 1;
   }
-  return detail::copy_result(j.text, o);
+  detail::copy_into(*r, j.text, o);  // (j holds its own copy of the text)
+  return r;
 }
 
 inline result<inline_reference> parse_reference(std::string_view s, parse_mode mode,

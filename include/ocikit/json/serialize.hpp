@@ -5,6 +5,7 @@
 //                                                   descriptor, platform
 //   ocikit::json::write(out, m)    appends the same bytes to `out`
 //   ocikit::json::write_string(out, s)   one JSON string literal (RFC 8259 escaping)
+//   ocikit::json::write_escaped(out, s)  the same without the quotes
 // ocikit::finalize(m) (ocikit/build.hpp) adds the digest and size of the bytes.
 //
 // The form (docs/manifest.md, "Digest of a manifest": building must be deterministic):
@@ -63,11 +64,11 @@ namespace ocikit {
 
 namespace json {
 
-/// Appends `s` as a JSON string literal, quotes included: `"` `\` and U+0000..U+001F escaped
-/// (the short forms \b \f \n \r \t where RFC 8259 has one, else \u00XX), all other bytes as they
-/// are. Example: write_string(out, "a\"b\n") appends `"a\"b\n"` (with the backslashes).
-inline void write_string(std::string& out, std::string_view s) {
-  out += '"';
+/// Appends the text of `s` escaped for a JSON string, without the quotes: `"` `\` and
+/// U+0000..U+001F escaped (the short forms \b \f \n \r \t where RFC 8259 has one, else
+/// \u00XX), all other bytes as they are.
+/// Example: write_escaped(out, "a\"b") appends `a\"b` (with the backslash).
+inline void write_escaped(std::string& out, std::string_view s) {
   std::size_t run = 0;  // start of the bytes not yet copied
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
@@ -91,6 +92,13 @@ inline void write_string(std::string& out, std::string_view s) {
     }
   }
   out.append(s.data() + run, s.size() - run);
+}
+
+/// Appends `s` as a JSON string literal, quotes included (write_escaped between quotes).
+/// Example: write_string(out, "a\"b\n") appends `"a\"b\n"` (with the backslashes).
+inline void write_string(std::string& out, std::string_view s) {
+  out += '"';
+  write_escaped(out, s);
   out += '"';
 }
 

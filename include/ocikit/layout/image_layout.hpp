@@ -237,7 +237,9 @@ class image_layout {
       }
     }
     std::size_t untagged = 0;
-    for (const auto& e : entries_) untagged += ref_name(e).empty() ? 1 : 0;
+    for (const auto& e : entries_) {
+      if (ref_name(e).empty()) ++untagged;
+    }
     if (untagged != 0) s += "; " + std::to_string(untagged) + " untagged";
     return s;
   }

@@ -71,11 +71,13 @@ class layout_writer {
       if (std::filesystem::is_directory(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
         return detail::invalid(dir, "the directory is not empty and has no oci-layout file");
       }
-      if (auto m = detail::make_directories(dir); !m) return m.error();
+      if (auto m = detail::sfs::make_dirs(dir); !m) return m.error();
       const std::string header = "{\"imageLayoutVersion\":\"" + std::string(layout_version) + "\"}";
-      if (auto h = detail::write_file_atomically(dir / "oci-layout", header); !h) return h.error();
+      if (auto h = detail::sfs::write_file_atomic(dir / "oci-layout", header, dir); !h) {
+        return h.error();
+      }
     }
-    if (auto b = detail::make_directories(dir / "blobs"); !b) return b.error();
+    if (auto b = detail::sfs::make_dirs(dir / "blobs"); !b) return b.error();
     if (!exists) {
       if (auto c = w.commit(); !c) return c.error();  // a new layout is valid from the start
     }
@@ -110,7 +112,7 @@ class layout_writer {
       if (!v) return v.error();
       check.emplace(std::move(*v));
     }
-    auto t = detail::temp_file::create(dir_, "blob");
+    auto t = detail::temp_file::create(dir_, ".ocikit-blob-");
     if (!t) return t.error();
     if (!buffer_) buffer_ = std::make_unique<std::byte[]>(buffer_size);
     const std::span<std::byte> buffer(buffer_.get(), buffer_size);
@@ -167,7 +169,7 @@ class layout_writer {
       json::write(out, annotations_);
     }
     out += "}";
-    return detail::write_file_atomically(dir_ / "index.json", out);
+    return detail::sfs::write_file_atomic(dir_ / "index.json", out, dir_);
   }
 
  private:
@@ -175,7 +177,7 @@ class layout_writer {
 
   result<bool> place(detail::temp_file& t, const descriptor& d) {
     const auto target = blob_path(d.digest.view());
-    if (auto m = detail::make_directories(target.parent_path()); !m) return m.error();
+    if (auto m = detail::sfs::make_dirs(target.parent_path()); !m) return m.error();
     if (auto c = t.commit(target); !c) return c.error();
     return true;
   }

@@ -5,13 +5,15 @@
 //   ocikit::layout::pull_image(registry, what, writer, name, options) -> result<transfer_report>
 //
 // push_image (`ocikit store push oci:DIR[:NAME] REF`): the entry `name` of the layout (see
-// image_layout::find), pushed bottom-up so that nothing is ever referenced before it exists:
-// the blobs of each manifest (streamed from their files; the registry hashes them while it
-// writes and checks digest and size; a blob it has already is skipped), then each manifest by
-// digest, the children of an index before the index, and the top document last, under `where`
-// (a tag, or a digest). Then the layout's referrers of what was pushed (manifests whose
-// `subject` is one of them: signatures, SBOMs), by digest, so that a signature travels with its
-// image.
+// image_layout::find) with its children and blobs, then the layout's referrers of what was
+// pushed (manifests whose `subject` is one of them: signatures, SBOMs), so that a signature
+// travels with its image. Bad input changes nothing in the registry: before the first write,
+// every manifest is read, verified and validated as the registry will, every blob the registry
+// lacks is checked for presence and size and, but for the largest, hashed, and a locked
+// repository or tag is refused. Then blobs go first (the largest streamed from its file, hashed
+// by the registry while it writes, so a 1 GiB layer is read once; a blob the registry has is
+// skipped), the manifests bottom-up (children of an index before it, each by digest), the top
+// document under `where` (a tag, or a digest), and the referrers by digest.
 // pull_image (`ocikit store pull REF oci:DIR[:NAME] [--platform P]`): the manifest `what`
 // resolves to, with all its children and blobs (verified while read), written to the layout and
 // named `name` in index.json ("" = unnamed). With a platform, only the index entry chosen for it
@@ -23,12 +25,15 @@
 #ifndef OCIKIT_LAYOUT_TRANSFER_HPP
 #define OCIKIT_LAYOUT_TRANSFER_HPP
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -77,74 +82,144 @@ inline std::vector<const descriptor*> blobs_of(const parsed_manifest& m) {
   return out;
 }
 
+// A push in two phases, so that bad input never changes the registry: plan() reads and checks
+// everything it can without writing (every manifest read, verified against its descriptor and
+// validated as the registry will; every blob the registry lacks present with its size; all of
+// them but the largest hashed; the tag not locked), then run() writes: the largest new blob
+// first (the registry verifies it while it writes and keeps nothing when it does not match),
+// the other blobs, the manifests bottom-up, the top one under `where`, then the referrers.
 class pusher {
  public:
   pusher(const image_layout& from, store::registry& to, std::string repository)
       : from_(from), to_(to), repository_(std::move(repository)) {}
 
-  // Pushes `d` and everything below it; `where` names it (a digest target for children).
-  result<void> push(const descriptor& d, const store::target& where, std::size_t depth = 0) {
+  // Plans `d` and everything below it (children before parents).
+  result<void> plan(const descriptor& d, std::size_t depth = 0) {
     if (depth > 8) {
       return error(errc::layout_invalid, error::npos,
                    "indexes nest deeper than 8 levels below " + d.digest.str());
     }
+    if (planned_.contains(d.digest.str())) return {};
     auto bytes = from_.read_manifest(d);
     if (!bytes) return bytes.error();
-    auto parsed = read_structure(*bytes, d.media_type);
-    if (!parsed) return parsed.error();
+    manifest_parse_options o;
+    o.expected_media_type = d.media_type;
+    auto parsed = parse_manifest(*bytes, o);
+    if (!parsed) {
+      return error(
+          errc::store_manifest_invalid, error::npos,
+          d.digest.str() + " in '" + from_.directory().string() + "': " + parsed.error().message());
+    }
     for (const descriptor& child : parsed->manifest.manifests()) {
-      if (done_.contains(child.digest.str())) continue;
-      if (auto r = push(child, by_digest(child), depth + 1); !r) return r.error();
+      if (auto r = plan(child, depth + 1); !r) return r.error();
     }
     for (const descriptor* b : blobs_of(*parsed)) {
-      if (auto r = push_blob(*b); !r) return r.error();
+      if (auto r = plan_blob(*b); !r) return r.error();
     }
-    store::push_manifest_options o;
-    o.media_type = d.media_type;
-    auto pushed = to_.push_manifest(where, *bytes, o);
-    if (!pushed) return pushed.error();
-    done_.insert(d.digest.str());
-    report.manifests.push_back(std::move(*pushed));
+    planned_.insert(d.digest.str());
+    steps_.push_back({d, std::move(*bytes)});
     return {};
   }
 
-  // Pushes every manifest of the layout whose subject was pushed, until none is left.
-  result<void> push_referrers() {
+  // Plans the layout's referrers of what is planned (manifests whose subject is one of them),
+  // until none is left; returns how many steps precede them.
+  result<std::size_t> plan_referrers() {
+    const std::size_t image_steps = steps_.size();
     bool more = true;
     while (more) {
       more = false;
       for (const descriptor& e : from_.entries()) {
-        if (done_.contains(e.digest.str()) || !manifest_kind_of(e.media_type)) continue;
+        if (planned_.contains(e.digest.str()) || !manifest_kind_of(e.media_type)) continue;
         auto bytes = from_.read_manifest(e);
         if (!bytes) return bytes.error();
         auto parsed = read_structure(*bytes, e.media_type);
         if (!parsed) return parsed.error();
         const descriptor* subject = parsed->manifest.subject();
-        if (subject == nullptr || !done_.contains(subject->digest.str())) continue;
-        if (auto r = push(e, by_digest(e)); !r) return r.error();
-        report.referrers.push_back(report.manifests.back());
+        if (subject == nullptr || !planned_.contains(subject->digest.str())) continue;
+        if (auto r = plan(e); !r) return r.error();
         more = true;
+      }
+    }
+    return image_steps;
+  }
+
+  // Hashes every new blob but the largest (which the registry verifies while it writes).
+  result<void> verify_new_blobs() {
+    std::sort(new_blobs_.begin(), new_blobs_.end(),
+              [](const descriptor& a, const descriptor& b) { return a.size > b.size; });
+    for (std::size_t i = 1; i < new_blobs_.size(); ++i) {
+      auto in = from_.open_blob(new_blobs_[i]);
+      if (!in) return in.error();
+      std::vector<std::byte> buffer(std::min<std::size_t>(
+          store::transfer_buffer_size, static_cast<std::size_t>(new_blobs_[i].size) + 1));
+      for (;;) {
+        auto n = (*in)->read(buffer);
+        if (!n) return in_layout(new_blobs_[i], n.error());
+        if (*n == 0) break;
       }
     }
     return {};
   }
 
-  [[nodiscard]] store::target by_digest(const descriptor& d) const {
-    store::target t;
-    t.repository = repository_;
-    t.digest = d.digest;
-    return t;
+  // Writes the plan; `where` names the top document (steps_[image_steps - 1]).
+  result<void> run(const store::target& where, std::size_t image_steps) {
+    for (const descriptor& b : new_blobs_) {
+      if (auto r = push_blob(b); !r) return r.error();
+    }
+    for (std::size_t i = 0; i < steps_.size(); ++i) {
+      const step& st = steps_[i];
+      store::push_manifest_options o;
+      o.media_type = st.d.media_type;
+      store::target t;
+      if (i + 1 == image_steps) {
+        t = where;
+      } else {
+        t.repository = repository_;
+        t.digest = st.d.digest;
+      }
+      auto pushed = to_.push_manifest(t, st.bytes, o);
+      if (!pushed) return pushed.error();
+      (i < image_steps ? report.manifests : report.referrers).push_back(std::move(*pushed));
+    }
+    return {};
   }
 
   transfer_report report;
 
  private:
-  result<void> push_blob(const descriptor& b) {
+  struct step {
+    descriptor d;
+    std::string bytes;
+  };
+
+  static error in_layout(const descriptor& b, const error& e) {
+    return error(e.code(), error::npos,
+                 std::string(e.detail()) + " (blob " + b.digest.str() + " of the layout)");
+  }
+
+  result<void> plan_blob(const descriptor& b) {
     if (!blobs_.insert(b.digest.str()).second) return {};
-    if (auto s = to_.stat_blob(repository_, b.digest.view()); s) {
+    if (auto known = to_.stat_blob(repository_, b.digest.view()); known) {
       ++report.blobs_present;
       return {};
     }
+    std::error_code ec;
+    const auto path = from_.blob_path(b.digest.view());
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) {
+      return error(errc::layout_not_found, error::npos,
+                   "blob " + b.digest.str() + " (no file " + path.string() + ")");
+    }
+    if (size != static_cast<std::uintmax_t>(b.size)) {
+      return error(errc::content_size_mismatch, error::npos,
+                   "expected " + std::to_string(b.size) + " bytes, got " + std::to_string(size) +
+                       " (blob " + b.digest.str() + " of the layout)");
+    }
+    new_blobs_.push_back(b);
+    return {};
+  }
+
+  result<void> push_blob(const descriptor& b) {
     auto in = from_.open_raw_blob(b.digest.view());
     if (!in) return in.error();
     store::blob_expectation expected;
@@ -164,9 +239,27 @@ class pusher {
   const image_layout& from_;
   store::registry& to_;
   std::string repository_;
-  std::set<std::string> done_;
+  std::set<std::string> planned_;
   std::set<std::string> blobs_;
+  std::vector<descriptor> new_blobs_;
+  std::vector<step> steps_;
 };
+
+// Refuses a push to a repository or a tag whose writeEnabled is false before anything is
+// written (the registry would refuse the manifest only after its blobs).
+inline result<void> check_writable(store::registry& to, const store::target& where) {
+  store::target repo;
+  repo.repository = where.repository;
+  for (const store::target& t : {repo, where}) {
+    if (!t.is_repository() && t.tag.empty()) continue;
+    auto a = to.get_attributes(t);
+    if (a && !a->write_enabled) {
+      return error(errc::store_locked, error::npos,
+                   "'" + t.string() + "' has writeEnabled=false: no push");
+    }
+  }
+  return {};
+}
 
 class puller {
  public:
@@ -239,9 +332,13 @@ inline result<transfer_report> push_image(const image_layout& from, std::string_
   auto entry = from.find(name);
   if (!entry) return entry.error();
   detail::pusher p(from, to, where.repository);
-  if (auto r = p.push(*entry, where); !r) return r.error();
+  if (auto r = p.plan(*entry); !r) return r.error();
+  auto image_steps = p.plan_referrers();
+  if (!image_steps) return image_steps.error();
+  if (auto r = p.verify_new_blobs(); !r) return r.error();
+  if (auto r = detail::check_writable(to, where); !r) return r.error();
+  if (auto r = p.run(where, *image_steps); !r) return r.error();
   p.report.root = p.report.manifests.back();
-  if (auto r = p.push_referrers(); !r) return r.error();
   return std::move(p.report);
 }
 

@@ -3,7 +3,7 @@
 // When the environment variable OCIKIT_FAULT_POINT names a step, the process kills itself
 // (raise(SIGKILL): no destructor, no flush, no unlock other than the kernel's) when it reaches
 // that step. The variable is read once per process. Production code names its steps with
-// `ocikit::store::fault_point("name")`; nothing else in the store sleeps or fails on purpose.
+// `ocikit::store::fault_point(<the step's name as a string literal>)`; nothing else in the store sleeps or fails on purpose.
 //
 // The steps, in the order a push meets them:
 //   blob.written          a blob's bytes are in its upload file, not yet fsynced or checked

@@ -15,7 +15,6 @@
 #ifndef OCIKIT_STORE_MAINTENANCE_HPP
 #define OCIKIT_STORE_MAINTENANCE_HPP
 
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -154,21 +153,6 @@ inline result<std::chrono::seconds> parse_duration(std::string_view text) {
 
 namespace detail {
 
-/// The files of a directory (names only; "." and ".." left out); empty when it is missing.
-inline std::vector<std::string> list_dir(const std::filesystem::path& dir) {
-  std::vector<std::string> out;
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return out;
-  while (const dirent* e = ::readdir(d)) {
-    const std::string_view n = e->d_name;
-    if (n == "." || n == "..") continue;
-    out.emplace_back(n);
-  }
-  ::closedir(d);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 /// True when `name` is the encoded part of a digest of algorithm directory `alg`.
 inline bool is_blob_name(std::string_view alg, std::string_view name) {
   std::string d(alg);
@@ -252,8 +236,9 @@ inline result<gc_report> embedded_store::gc(const gc_options& options) {
       }
       if (!gone.empty()) {
         std::vector<std::size_t> remove;
+        const auto offsets = idx->offsets();
         for (std::size_t i = 0; i < entries->size(); ++i) {
-          if (gone.count((*entries)[i].d.digest.str()) != 0) remove.push_back(i);
+          if (gone.count((*entries)[i].d.digest.str()) != 0) remove.push_back(offsets[i]);
         }
         for (const auto& d : gone) {
           report.manifests.push_back(repo + "@" + d);
@@ -330,6 +315,20 @@ inline result<gc_report> embedded_store::gc(const gc_options& options) {
       if (name.rfind("copy-", 0) == 0 || name.rfind("write-", 0) == 0) {
         ++report.leftovers_removed;
         if (!options.dry_run) ::unlink((repo_dir(repo) / name).c_str());
+      }
+    }
+  }
+  // Layouts an interrupted delete_repository left (no index.json): their links go too, so
+  // that the pool's blobs they held are collected by the next gc.
+  {
+    std::vector<std::string> found;
+    std::vector<std::string> orphans;
+    detail::walk_repositories(root_ / "repos", "", found, &orphans);
+    for (const std::string& o : orphans) {
+      ++report.leftovers_removed;
+      if (!options.dry_run) {
+        std::error_code ec;
+        std::filesystem::remove_all(layout_path(o), ec);
       }
     }
   }
@@ -414,6 +413,8 @@ inline result<usage_report> embedded_store::du() {
 //                           it and its links, so that a push can store it again)
 //   blobs.stray_file        a file in a blobs/<alg>/ directory whose name is not a digest
 //                           (umoci gc aborts on it; repair: remove it)
+//   repo.leftover (warning) a layout without index.json that an interrupted delete of a
+//                           repository left (repair: remove it; gc does too)
 //   temp.stray (warning)    a leftover of an interrupted push or write (repair: remove it; gc does
 //                           too)
 //   catalog.stale (warning) the root index.json does not list what the repositories hold
@@ -561,7 +562,9 @@ inline result<fsck_report> embedded_store::fsck(const fsck_options& options) {
     for (const auto& [d, list] : by_digest) {
       if (list.size() < 2) continue;
       std::size_t untagged = 0;
-      for (std::size_t i : list) untagged += (*entries)[i].tagged() ? 0 : 1;
+      for (std::size_t i : list) {
+        if (!(*entries)[i].tagged()) ++untagged;
+      }
       if (untagged == 0) continue;
       const bool all_untagged = untagged == list.size();
       bool first = true;
@@ -676,8 +679,9 @@ inline result<fsck_report> embedded_store::fsck(const fsck_options& options) {
     }
     if (index_changed) {
       std::vector<std::size_t> remove;
+      const auto offsets = idx->offsets();
       for (std::size_t i = 0; i < drop.size(); ++i) {
-        if (drop[i]) remove.push_back(i);
+        if (drop[i]) remove.push_back(offsets[i]);
       }
       if (auto ok = write_index(repo, idx->edited(remove, add_lines)); !ok) return ok.error();
     }
@@ -689,6 +693,22 @@ inline result<fsck_report> embedded_store::fsck(const fsck_options& options) {
                                  "a leftover of an interrupted write", false),
             fixed);
       }
+    }
+  }
+  {
+    std::vector<std::string> found;
+    std::vector<std::string> orphans;
+    detail::walk_repositories(root_ / "repos", "", found, &orphans);
+    for (const std::string& o : orphans) {
+      bool fixed = false;
+      if (repair) {
+        std::error_code ec;
+        fixed = std::filesystem::remove_all(layout_path(o), ec) > 0 && !ec;
+      }
+      add(detail::make_problem("repo.leftover", layout_path(o),
+                               "the layout of a deleted repository (no index.json); gc removes it",
+                               false),
+          fixed);
     }
   }
   for (const char* sub : {"uploads", "tmp"}) {
@@ -724,7 +744,7 @@ inline result<fsck_report> embedded_store::fsck(const fsck_options& options) {
     if (auto text = detail::read_file(root_ / "index.json")) {
       if (auto cat = detail::repo_index::parse(std::move(*text), "index.json")) {
         have_ok = true;
-        for (std::size_t i = 0; i < cat->size(); ++i) have.emplace(cat->line(i));
+        for (const std::string_view l : cat->lines()) have.emplace(l);
       }
     }
     if (readable && (!have_ok || have != want)) {

@@ -43,6 +43,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -344,7 +345,7 @@ inline result<bool> embedded_store::repository_exists(std::string_view repositor
 
 inline result<detail::repo_index> embedded_store::load_index(std::string_view repository) const {
   const auto p = index_path(repository);
-  auto text = detail::read_file(p);
+  auto text = detail::map_file(p);
   if (!text) {
     if (text.error() == errc::store_not_found) {
       return detail::not_found("repository '" + std::string(repository) + "'");
@@ -414,7 +415,7 @@ inline result<embedded_store::repo_lock> embedded_store::lock_repository(
 inline result<void> embedded_store::write_index(std::string_view repository,
                                                 const std::string& text) {
   auto ok = detail::write_file_atomic(index_path(repository), text, private_path() / "tmp",
-                                      "index.temp_written");
+                                      [] { fault_point("index.temp_written"); });
   if (!ok) return ok;
   fault_point("index.renamed");
   auto idx = detail::repo_index::parse(text, index_path(repository).string());
@@ -424,33 +425,65 @@ inline result<void> embedded_store::write_index(std::string_view repository,
 
 namespace detail {
 
-// The catalog lines of one repository: one per tag ("login/repo:tag") and one per untagged
-// manifest ("login/repo@digest").
+// The catalog line of one entry line: its mediaType, digest and size, and the full reference
+// as ref.name ("login/repo:tag", or "login/repo@digest" for an untagged manifest).
+inline result<std::string> catalog_line(std::string_view login, std::string_view repository,
+                                        std::string_view line, std::string_view where) {
+  std::string name(login);
+  name += '/';
+  name += repository;
+  std::string out;
+  constexpr std::string_view tag_key = "\"org.opencontainers.image.ref.name\":\"";
+  const std::size_t size_at = line.find("\"size\":");
+  if (line.substr(0, 14) == R"({"mediaType":")" && size_at != std::string_view::npos &&
+      line.find('\\') == std::string_view::npos) {
+    // The store's own form: mediaType, digest, size first.
+    std::size_t end = size_at + 7;
+    while (end < line.size() && line[end] >= '0' && line[end] <= '9') ++end;
+    out.reserve(end + name.size() + 128);
+    out.append(line.substr(0, end));
+    const std::size_t t = line.find(tag_key);
+    if (t != std::string_view::npos) {
+      const std::size_t b = t + tag_key.size();
+      name += ':';
+      name += line.substr(b, line.find('"', b) - b);
+    } else {
+      const std::size_t d = line.find("\"digest\":\"");
+      name += '@';
+      name += line.substr(d + 10, line.find('"', d + 10) - d - 10);
+    }
+  } else {
+    auto e = parse_entry(line, where);
+    if (!e) return e.error();
+    descriptor d;
+    d.media_type = e->d.media_type;
+    d.digest = e->d.digest;
+    d.size = e->d.size;
+    ocikit::json::write(out, d);
+    out.pop_back();
+    if (e->tagged()) {
+      name += ':';
+      name += e->tag();
+    } else {
+      name += '@';
+      name += e->d.digest.string();
+    }
+  }
+  out += ",\"annotations\":{\"org.opencontainers.image.ref.name\":";
+  ocikit::json::write_string(out, name);
+  out += "}}";
+  return out;
+}
+
+// The catalog lines of one repository.
 inline result<std::vector<std::string>> catalog_lines(std::string_view login,
                                                       std::string_view repository,
                                                       const repo_index& index) {
   std::vector<std::string> out;
-  auto entries = index.entries(repository);
-  if (!entries) return entries.error();
-  for (const entry& e : *entries) {
-    descriptor d;
-    d.media_type = e.d.media_type;
-    d.digest = e.d.digest;
-    d.size = e.d.size;
-    std::string name(login);
-    name += '/';
-    name += repository;
-    if (e.tagged()) {
-      name += ':';
-      name += e.tag();
-    } else {
-      name += '@';
-      name += e.d.digest.string();
-    }
-    d.annotations.emplace(std::string(keys::ref_name), std::move(name));
-    std::string line;
-    ocikit::json::write(line, d);
-    out.push_back(std::move(line));
+  for (const std::string_view l : index.lines()) {
+    auto c = catalog_line(login, repository, l, repository);
+    if (!c) return c.error();
+    out.push_back(std::move(*c));
   }
   return out;
 }
@@ -484,11 +517,12 @@ inline result<void> embedded_store::update_catalog(std::string_view repository,
   if (!mine) return mine.error();
   const std::string full = login_ + "/" + std::string(repository);
   std::vector<std::size_t> remove;
-  for (std::size_t i = 0; i < catalog.size(); ++i) {
-    if (detail::catalog_repository(catalog.line(i)) == full) remove.push_back(i);
+  for (const std::size_t at : catalog.offsets()) {
+    if (detail::catalog_repository(catalog.line_at(at)) == full) remove.push_back(at);
   }
-  return detail::write_file_atomic(root_ / "index.json", catalog.edited(remove, *mine),
-                                   private_path() / "tmp", "catalog.written");
+  return detail::write_file_atomic(
+      root_ / "index.json", catalog.edited(remove, *mine), private_path() / "tmp",
+      [] { fault_point("catalog.written"); }, 0644, false);
 }
 
 inline result<void> embedded_store::rebuild_catalog() {
@@ -505,8 +539,9 @@ inline result<void> embedded_store::rebuild_catalog() {
   auto lock = detail::file_lock::acquire(private_path() / "catalog.lock", true);
   if (!lock) return lock.error();
   detail::repo_index empty;
-  return detail::write_file_atomic(root_ / "index.json", empty.serialize_lines(lines),
-                                   private_path() / "tmp", "catalog.written");
+  return detail::write_file_atomic(
+      root_ / "index.json", empty.serialize_lines(lines), private_path() / "tmp",
+      [] { fault_point("catalog.written"); }, 0644, false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1060,26 +1095,35 @@ inline result<void> embedded_store::untag(std::string_view repository, std::stri
 // ---------------------------------------------------------------------------------------------
 // Listings
 
+namespace detail {
+
+// Walks repos/: `found` gets each repository (a directory whose _oci/ has an index.json),
+// `orphans` each _oci/ without one (what an interrupted delete_repository leaves). A directory
+// that vanishes meanwhile is skipped.
+inline void walk_repositories(const std::filesystem::path& base, const std::string& prefix,
+                              std::vector<std::string>& found, std::vector<std::string>* orphans) {
+  for (const std::string& name : list_dir(base)) {
+    const auto p = base / name;
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    if (name == "_oci") {
+      if (::stat((p / "index.json").c_str(), &st) == 0) {
+        found.push_back(prefix);
+      } else if (orphans != nullptr && !prefix.empty()) {
+        orphans->push_back(prefix);
+      }
+      continue;
+    }
+    if (name.front() == '_') continue;
+    walk_repositories(p, prefix.empty() ? name : prefix + "/" + name, found, orphans);
+  }
+}
+
+}  // namespace detail
+
 inline result<std::vector<std::string>> embedded_store::list_repositories() {
   std::vector<std::string> out;
-  const auto base = root_ / "repos";
-  std::error_code ec;
-  auto it = std::filesystem::recursive_directory_iterator(base, ec);
-  if (ec) return detail::path_error("cannot list", base, ec.value());
-  for (const auto end = std::filesystem::recursive_directory_iterator(); it != end;
-       it.increment(ec)) {
-    if (ec) return detail::path_error("cannot list", base, ec.value());
-    const auto& p = it->path();
-    const std::string name = p.filename().string();
-    if (!name.empty() && name.front() == '_') {
-      if (name == "_oci" && it->is_directory(ec)) {
-        if (std::filesystem::exists(p / "index.json", ec)) {
-          out.push_back(std::filesystem::relative(p.parent_path(), base).generic_string());
-        }
-      }
-      if (it->is_directory(ec)) it.disable_recursion_pending();
-    }
-  }
+  detail::walk_repositories(root_ / "repos", "", out, nullptr);
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -1100,54 +1144,123 @@ inline result<std::vector<std::string>> embedded_store::list_tags(std::string_vi
   return out;
 }
 
+namespace detail {
+
+// The attributes of `scope` from annotations read in place.
+inline changeable_attributes read_attributes(const fast::entry_view& e, std::string_view scope) {
+  changeable_attributes a;
+  for (const auto& [k, v] : e.annotations) {
+    if (k.size() <= scope.size() || k.substr(0, scope.size()) != scope || v != "false") continue;
+    const std::string_view name = k.substr(scope.size());
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (name == keys::attribute_names[i]) *attribute_slot(a, i) = false;
+    }
+  }
+  return a;
+}
+
+// A view of an entry parsed the slow way (a line in another form): its strings live in `keep`.
+inline fast::entry_view view_of(const entry& e) {
+  fast::entry_view v;
+  v.media_type = e.d.media_type;
+  v.digest = e.d.digest.string();
+  v.artifact_type = e.d.artifact_type;
+  v.size = e.d.size;
+  for (const auto& [k, val] : e.d.annotations) v.annotations.emplace_back(k, val);
+  return v;
+}
+
+}  // namespace detail
+
 inline result<std::vector<manifest_metadata>> embedded_store::list_metadata(
     std::string_view repository, const list_metadata_options& options) {
   if (auto ok = check_repository(repository); !ok) return ok.error();
   auto idx = load_index(repository);
   if (!idx) return idx.error();
-  auto entries = idx->entries(index_path(repository).string());
-  if (!entries) return entries.error();
-  std::map<std::string_view, std::size_t> by_digest;
+  const std::string where = index_path(repository).string();
+  const auto lines = idx->lines();
+  std::unordered_map<std::string_view, std::size_t> by_digest;
+  by_digest.reserve(lines.size());
   std::vector<manifest_metadata> out;
-  out.reserve(entries->size());
-  for (const auto& e : *entries) {
-    auto [it, fresh] = by_digest.emplace(e.d.digest.string(), out.size());
+  out.reserve(lines.size());
+  std::vector<detail::entry> slow;  // entries of lines in another form (kept alive for views)
+  slow.reserve(lines.size());
+  detail::fast::entry_view e;
+  for (const std::string_view line : lines) {
+    if (!detail::fast::read_entry_view(line, e)) {
+      auto parsed = detail::parse_entry(line, where);
+      if (!parsed) return parsed.error();
+      slow.push_back(std::move(*parsed));
+      e = detail::view_of(slow.back());
+    }
+    auto [it, fresh] = by_digest.emplace(e.digest, out.size());
+    std::string_view tag;
+    bool tag_listed = true;
     if (fresh) {
       manifest_metadata m;
-      m.digest = e.d.digest;
-      m.created_time = std::string(e.annotation(detail::keys::created));
-      m.last_update_time = std::string(e.annotation(detail::keys::updated));
-      m.timestamp = m.last_update_time;
-      const std::string_view size = e.annotation(detail::keys::image_size);
-      m.image_size = size.empty() ? e.d.size : std::stoll(std::string(size));
-      m.media_type = e.d.media_type;
-      m.artifact_type = e.d.artifact_type;
-      m.config_media_type = std::string(e.annotation(detail::keys::config_media_type));
-      m.architecture = std::string(e.annotation(detail::keys::architecture));
-      m.os = std::string(e.annotation(detail::keys::os));
-      if (const auto s = e.annotation(detail::keys::subject); !s.empty()) {
-        if (auto d = ocikit::digest::parse(s, algorithm_set::all())) m.subject = std::move(*d);
+      auto d = ocikit::digest::parse(e.digest, algorithm_set::all());
+      if (!d) return detail::corrupt(where, "an entry's digest is invalid");
+      m.digest = std::move(*d);
+      m.image_size = e.size;
+      m.media_type = std::string(e.media_type);
+      m.artifact_type = std::string(e.artifact_type);
+      // One pass over the annotations.
+      for (const auto& [k, v] : e.annotations) {
+        if (k == detail::keys::ref_name) {
+          tag = v;
+        } else if (k == detail::keys::created) {
+          m.created_time = std::string(v);
+        } else if (k == detail::keys::updated) {
+          m.last_update_time = std::string(v);
+        } else if (k == detail::keys::image_size) {
+          std::int64_t n = 0;
+          for (const char c : v) n = n * 10 + (c - '0');
+          m.image_size = n;
+        } else if (k == detail::keys::config_media_type) {
+          m.config_media_type = std::string(v);
+        } else if (k == detail::keys::architecture) {
+          m.architecture = std::string(v);
+        } else if (k == detail::keys::os) {
+          m.os = std::string(v);
+        } else if (k == detail::keys::subject) {
+          if (auto sd = ocikit::digest::parse(v, algorithm_set::all())) m.subject = std::move(*sd);
+        }
       }
-      m.attributes = e.manifest_attributes();
+      m.timestamp = m.last_update_time;
+      m.attributes = detail::read_attributes(e, detail::keys::manifest_scope);
       out.push_back(std::move(m));
+    } else {
+      tag = e.annotation(detail::keys::ref_name);
     }
-    if (e.tagged()) out[it->second].tags.emplace_back(e.tag());
+    if (!tag.empty()) {
+      tag_listed = detail::read_attributes(e, detail::keys::tag_scope).list_enabled;
+      if (tag_listed) out[it->second].tags.emplace_back(tag);
+    }
   }
-  std::vector<manifest_metadata> kept;
-  kept.reserve(out.size());
-  for (auto& m : out) {
+  // Sorted by index (moving the records themselves would cost more).
+  std::vector<std::size_t> order;
+  order.reserve(out.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto& m = out[i];
     if (options.untagged_only && !m.tags.empty()) continue;
     if (!m.attributes.list_enabled) continue;
-    std::sort(m.tags.begin(), m.tags.end());
-    kept.push_back(std::move(m));
+    order.push_back(i);
   }
   const bool desc = options.order == metadata_order::time_desc;
-  std::sort(kept.begin(), kept.end(),
-            [desc](const manifest_metadata& a, const manifest_metadata& b) {
-              if (a.timestamp != b.timestamp)
-                return desc ? a.timestamp > b.timestamp : a.timestamp < b.timestamp;
-              return a.digest < b.digest;
-            });
+  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    const auto& a = out[x];
+    const auto& b = out[y];
+    if (a.timestamp != b.timestamp) {
+      return desc ? a.timestamp > b.timestamp : a.timestamp < b.timestamp;
+    }
+    return a.digest < b.digest;
+  });
+  std::vector<manifest_metadata> kept;
+  kept.reserve(order.size());
+  for (const std::size_t i : order) {
+    std::sort(out[i].tags.begin(), out[i].tags.end());
+    kept.push_back(std::move(out[i]));
+  }
   return kept;
 }
 
@@ -1166,8 +1279,8 @@ inline result<image_index> embedded_store::referrers(std::string_view repository
   needle += '"';
   std::set<std::string> seen;
   const std::string ipath = index_path(repository).string();
-  for (const std::size_t i : idx->lines_containing(needle)) {
-    auto e = detail::parse_entry(idx->line(i), ipath);
+  for (const std::size_t at : idx->lines_containing(needle)) {
+    auto e = detail::parse_entry(idx->line_at(at), ipath);
     if (!e) return e.error();
     if (e->annotation(detail::keys::subject) != subject.string()) continue;
     if (!seen.insert(e->d.digest.str()).second) continue;
@@ -1220,6 +1333,7 @@ inline result<delete_report> embedded_store::delete_manifest(const target& what,
     }
   }
   std::vector<std::size_t> remove;
+  const auto offsets = idx->offsets();
   for (std::size_t i = 0; i < entries->size(); ++i) {
     const auto& e = (*entries)[i];
     if (doomed.count(e.d.digest.str()) == 0) continue;
@@ -1236,7 +1350,7 @@ inline result<delete_report> embedded_store::delete_manifest(const target& what,
       }
       report.tags.emplace_back(e.tag());
     }
-    remove.push_back(i);
+    remove.push_back(offsets[i]);
   }
   if (dry_run) return report;
   if (auto ok = write_index(what.repository, idx->edited(remove, {})); !ok) return ok.error();

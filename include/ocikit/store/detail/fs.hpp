@@ -7,17 +7,21 @@
 #ifndef OCIKIT_STORE_DETAIL_FS_HPP
 #define OCIKIT_STORE_DETAIL_FS_HPP
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <random>
 #include <span>
 #include <string>
@@ -132,10 +136,12 @@ inline result<temp_file> create_temp(const fs::path& tmp_dir, std::string_view p
 
 /// The write protocol: `bytes` into a temporary file of `tmp_dir` (same file system as `dest`,
 /// outside every blobs/ directory), fsync, rename over `dest`, fsync `dest`'s directory.
-/// `fault_written` names the fault point between the fsync and the rename.
+/// `before_rename` (a fault point of the caller's) runs between the fsync and the rename.
+/// `durable` false skips both fsyncs (for derived files that are rebuilt when lost: the
+/// catalog); the rename still makes the change atomic.
 inline result<void> write_file_atomic(const fs::path& dest, std::string_view bytes,
-                                      const fs::path& tmp_dir, std::string_view fault_written = {},
-                                      mode_t mode = 0644) {
+                                      const fs::path& tmp_dir, void (*before_rename)() = nullptr,
+                                      mode_t mode = 0644, bool durable = true) {
   auto t = create_temp(tmp_dir, "write-", mode);
   if (!t) return t.error();
   auto cleanup = [&] { ::unlink(t->path.c_str()); };
@@ -143,18 +149,19 @@ inline result<void> write_file_atomic(const fs::path& dest, std::string_view byt
     cleanup();
     return w;
   }
-  if (::fsync(t->fd.get()) != 0) {
+  if (durable && ::fsync(t->fd.get()) != 0) {
     const int err = errno;
     cleanup();
     return path_error("cannot fsync", t->path, err);
   }
   t->fd.reset();
-  if (!fault_written.empty()) fault_point(fault_written);
+  if (before_rename != nullptr) before_rename();
   if (::rename(t->path.c_str(), dest.c_str()) != 0) {
     const int err = errno;
     cleanup();
     return path_error("cannot rename into", dest, err);
   }
+  if (!durable) return {};
   return fsync_dir(dest.parent_path());
 }
 
@@ -182,6 +189,45 @@ inline result<std::string> read_file(const fs::path& p) {
   }
   out.resize(got);
   return out;
+}
+
+/// Bytes that stay valid as long as any copy of this lives: a string, or a read-only mapping of a
+/// file (large files are mapped, not copied).
+struct shared_text {
+  std::shared_ptr<const void> keep;
+  std::string_view view;
+
+  static shared_text of(std::string s) {
+    auto owned = std::make_shared<const std::string>(std::move(s));
+    shared_text t;
+    t.view = *owned;
+    t.keep = std::move(owned);
+    return t;
+  }
+};
+
+/// A whole file as shared_text: mapped when it is large, read when it is small.
+inline result<shared_text> map_file(const fs::path& p) {
+  const unique_fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT) return error(errc::store_not_found, error::npos, "'" + p.string() + "'");
+    return path_error("cannot open", p, errno);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return path_error("cannot stat", p, errno);
+  const auto size = static_cast<std::size_t>(st.st_size);
+  if (size < (std::size_t{1} << 18)) {
+    auto text = read_file(p);
+    if (!text) return text.error();
+    return shared_text::of(std::move(*text));
+  }
+  void* m = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+  if (m == MAP_FAILED) return path_error("cannot map", p, errno);
+  shared_text t;
+  t.view = std::string_view(static_cast<const char*>(m), size);
+  t.keep = std::shared_ptr<const void>(
+      m, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
+  return t;
 }
 
 /// Copies the file `from` to `dest` by way of a fsynced temporary file in `tmp_dir`.
@@ -220,6 +266,21 @@ inline result<placed> link_or_copy(const fs::path& from, const fs::path& dest,
     return placed::copied;
   }
   return path_error("cannot link into", dest, err);
+}
+
+/// The files of a directory (names only; "." and ".." left out); empty when it is missing.
+inline std::vector<std::string> list_dir(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return out;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string_view n = e->d_name;
+    if (n == "." || n == "..") continue;
+    out.emplace_back(n);
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 /// An flock lock on a lock file, shared or exclusive; released on destruction. The lock file

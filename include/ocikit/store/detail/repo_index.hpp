@@ -32,6 +32,7 @@
 #include "ocikit/error.hpp"
 #include "ocikit/json/serialize.hpp"
 #include "ocikit/media_type.hpp"
+#include "ocikit/store/detail/fs.hpp"
 #include "ocikit/store/registry.hpp"
 
 namespace ocikit::store::detail {
@@ -185,54 +186,199 @@ inline result<entry> entry_from_json(const boost::json::object& o, std::string_v
   return e;
 }
 
+namespace fast {
+
+// A reader of the entry lines ocikit writes (ocikit::json::write of a descriptor: no
+// whitespace, no escapes in the common case); anything else makes it give up, and the caller
+// takes Boost.JSON.
+struct reader {
+  std::string_view s;
+  std::size_t p = 0;
+
+  bool eat(char c) noexcept {
+    if (p < s.size() && s[p] == c) {
+      ++p;
+      return true;
+    }
+    return false;
+  }
+  bool string(std::string_view& out) noexcept {
+    if (!eat('"')) return false;
+    const std::size_t q = s.find('"', p);
+    if (q == std::string_view::npos) return false;
+    out = s.substr(p, q - p);
+    p = q + 1;
+    return true;
+  }
+  bool integer(std::int64_t& out) noexcept {
+    const std::size_t start = p;
+    std::int64_t v = 0;
+    while (p < s.size() && s[p] >= '0' && s[p] <= '9' && p - start < 18) {
+      v = v * 10 + (s[p] - '0');
+      ++p;
+    }
+    out = v;
+    return p != start && (p == s.size() || s[p] < '0' || s[p] > '9');
+  }
+};
+
+inline bool read_entry(std::string_view line, entry& e) {
+  if (line.find('\\') != std::string_view::npos) return false;
+  reader r{line};
+  if (!r.eat('{')) return false;
+  bool have_digest = false;
+  bool have_size = false;
+  if (r.eat('}')) return false;
+  do {
+    std::string_view key;
+    if (!r.string(key) || !r.eat(':')) return false;
+    if (key == "mediaType") {
+      std::string_view v;
+      if (!r.string(v)) return false;
+      e.d.media_type = std::string(v);
+    } else if (key == "digest") {
+      std::string_view v;
+      if (!r.string(v)) return false;
+      auto d = ocikit::digest::parse(v, algorithm_set::all());
+      if (!d) return false;
+      e.d.digest = std::move(*d);
+      have_digest = true;
+    } else if (key == "size") {
+      if (!r.integer(e.d.size)) return false;
+      have_size = true;
+    } else if (key == "artifactType") {
+      std::string_view v;
+      if (!r.string(v)) return false;
+      e.d.artifact_type = std::string(v);
+    } else if (key == "annotations") {
+      if (!r.eat('{')) return false;
+      if (!r.eat('}')) {
+        do {
+          std::string_view k;
+          std::string_view v;
+          if (!r.string(k) || !r.eat(':') || !r.string(v)) return false;
+          e.d.annotations.emplace_hint(e.d.annotations.end(), std::string(k), std::string(v));
+        } while (r.eat(','));
+        if (!r.eat('}')) return false;
+      }
+    } else {
+      return false;
+    }
+  } while (r.eat(','));
+  return r.eat('}') && r.p == line.size() && have_digest && have_size;
+}
+
+/// An entry line read in place: views into the line (no allocation but the annotation list's).
+struct entry_view {
+  std::string_view media_type;
+  std::string_view digest;
+  std::string_view artifact_type;
+  std::int64_t size = 0;
+  std::vector<std::pair<std::string_view, std::string_view>> annotations;
+
+  [[nodiscard]] std::string_view annotation(std::string_view key) const noexcept {
+    for (const auto& [k, v] : annotations) {
+      if (k == key) return v;
+    }
+    return {};
+  }
+};
+
+/// Reads a line of the store's own form into `e` (false: take parse_entry).
+inline bool read_entry_view(std::string_view line, entry_view& e) {
+  if (line.find('\\') != std::string_view::npos) return false;
+  e.annotations.clear();
+  e.artifact_type = {};
+  reader r{line};
+  if (!r.eat('{') || r.eat('}')) return false;
+  do {
+    std::string_view key;
+    if (!r.string(key) || !r.eat(':')) return false;
+    if (key == "mediaType") {
+      if (!r.string(e.media_type)) return false;
+    } else if (key == "digest") {
+      if (!r.string(e.digest)) return false;
+    } else if (key == "size") {
+      if (!r.integer(e.size)) return false;
+    } else if (key == "artifactType") {
+      if (!r.string(e.artifact_type)) return false;
+    } else if (key == "annotations") {
+      if (!r.eat('{')) return false;
+      if (!r.eat('}')) {
+        do {
+          std::string_view k;
+          std::string_view v;
+          if (!r.string(k) || !r.eat(':') || !r.string(v)) return false;
+          e.annotations.emplace_back(k, v);
+        } while (r.eat(','));
+        if (!r.eat('}')) return false;
+      }
+    } else {
+      return false;
+    }
+  } while (r.eat(','));
+  return r.eat('}') && r.p == line.size() && !e.digest.empty();
+}
+
+}  // namespace fast
+
 inline result<entry> parse_entry(std::string_view line, std::string_view where) {
+  if (entry e; fast::read_entry(line, e)) return e;
   boost::system::error_code ec;
   const boost::json::value v = boost::json::parse(line, ec);
   if (ec || !v.is_object()) return corrupt(where, "an entry is not a JSON object");
   return entry_from_json(v.get_object(), where);
 }
 
-/// A repository index: entry lines (views into `text_` or owned) and the top-level annotations.
+/// A repository index: the text in the canonical form, its entry lines addressed by the byte
+/// offset where each starts, and the top-level annotations.
 class repo_index {
  public:
-  repo_index() = default;
+  repo_index() {
+    set_text(shared_text::of(std::string(index_header) + "\n]}\n"));
+    body_ = index_header.size() + 1;
+    trailer_ = body_;
+  }
 
   /// Reads the text of an index.json (`where` names the file in errors).
   static result<repo_index> parse(std::string text, std::string_view where) {
+    return parse(shared_text::of(std::move(text)), where);
+  }
+  static result<repo_index> parse(shared_text text, std::string_view where) {
     repo_index idx;
-    idx.text_ = std::move(text);
+    idx.set_text(std::move(text));
     if (idx.read_canonical()) return idx;
-    // Another form: a full JSON parse, kept as lines of the canonical form.
+    // Another form: a full JSON parse, kept in the canonical form.
     boost::system::error_code ec;
     const boost::json::value v = boost::json::parse(idx.text_, ec);
     if (ec || !v.is_object()) return corrupt(where, "index.json is not a JSON object");
     const auto& o = v.get_object();
-    std::vector<std::string> lines;
+    std::vector<std::string> owned;
     if (const auto* m = o.if_contains("manifests"); m != nullptr && m->is_array()) {
       for (const auto& item : m->get_array()) {
         if (!item.is_object()) return corrupt(where, "an entry of manifests is not an object");
         auto e = entry_from_json(item.get_object(), where);
         if (!e) return e.error();
-        lines.push_back(e->line());
-      }
-    }
-    annotation_map annotations;
-    if (const auto* a = o.if_contains("annotations"); a != nullptr && a->is_object()) {
-      for (const auto& kv : a->get_object()) {
-        if (kv.value().is_string()) {
-          annotations.emplace(std::string(kv.key()), std::string(string_of(kv.value())));
-        }
+        owned.push_back(e->line());
       }
     }
     repo_index out;
-    out.annotations = std::move(annotations);
-    out.text_ = out.serialize_lines(lines);
+    if (const auto* a = o.if_contains("annotations"); a != nullptr && a->is_object()) {
+      for (const auto& kv : a->get_object()) {
+        if (kv.value().is_string()) {
+          out.annotations.emplace(std::string(kv.key()), std::string(string_of(kv.value())));
+        }
+      }
+    }
+    out.set_text(shared_text::of(
+        out.serialize_lines(std::vector<std::string_view>(owned.begin(), owned.end()))));
+    out.annotations.clear();
     if (!out.read_canonical()) return corrupt(where, "index.json cannot be rewritten");
     return out;
   }
 
   /// The file's text in the canonical form for `lines` and the annotations.
-  [[nodiscard]] std::string serialize_lines(const std::vector<std::string>& lines) const {
+  [[nodiscard]] std::string serialize_lines(const std::vector<std::string_view>& lines) const {
     std::size_t total = index_header.size() + 64;
     for (const auto& l : lines) total += l.size() + 2;
     std::string out;
@@ -251,36 +397,63 @@ class repo_index {
     out += "}\n";
     return out;
   }
-
-  /// The text for the current lines.
-  [[nodiscard]] std::string serialize() const {
-    std::vector<std::string> copy;
-    copy.reserve(lines_.size());
-    for (const auto& l : lines_) copy.emplace_back(l);
-    return serialize_lines(copy);
+  [[nodiscard]] std::string serialize_lines(const std::vector<std::string>& lines) const {
+    return serialize_lines(std::vector<std::string_view>(lines.begin(), lines.end()));
   }
 
-  [[nodiscard]] std::size_t size() const noexcept { return lines_.size(); }
-  [[nodiscard]] std::string_view line(std::size_t i) const noexcept { return lines_[i]; }
-  [[nodiscard]] const std::string& text() const noexcept { return text_; }
+  /// The text for the current lines and annotations.
+  [[nodiscard]] std::string serialize() const { return edited({}, {}); }
 
-  /// Indices of the lines whose text contains `needle` (one byte search over the whole file).
+  [[nodiscard]] std::string_view text() const noexcept { return text_; }
+
+  /// The entry line that starts at byte `at` (without its separator).
+  [[nodiscard]] std::string_view line_at(std::size_t at) const noexcept {
+    const std::string_view t = text_;
+    std::size_t end = t.find('\n', at);
+    if (end == std::string_view::npos || end > trailer_) end = trailer_;
+    std::string_view l = t.substr(at, end - at);
+    if (!l.empty() && l.back() == ',') l.remove_suffix(1);
+    return l;
+  }
+
+  /// Where each entry line starts, in file order.
+  [[nodiscard]] std::vector<std::size_t> offsets() const {
+    std::vector<std::size_t> out;
+    for (std::size_t p = body_; p < trailer_;) {
+      out.push_back(p);
+      const std::size_t nl = text_.find('\n', p);
+      if (nl == std::string_view::npos) break;
+      p = nl + 1;
+    }
+    return out;
+  }
+  /// Every entry line, in file order.
+  [[nodiscard]] std::vector<std::string_view> lines() const {
+    std::vector<std::string_view> out;
+    for (const std::size_t at : offsets()) out.push_back(line_at(at));
+    return out;
+  }
+
+  /// The starts of the lines whose text contains `needle` (one byte search over the file).
   [[nodiscard]] std::vector<std::size_t> lines_containing(std::string_view needle) const {
     std::vector<std::size_t> out;
     const char* base = text_.data();
-    std::size_t from = 0;
-    while (from < text_.size()) {
-      const void* hit = ::memmem(base + from, text_.size() - from, needle.data(), needle.size());
+    std::size_t from = body_;
+    while (from < trailer_) {
+      const void* hit = ::memmem(base + from, trailer_ - from, needle.data(), needle.size());
       if (hit == nullptr) break;
       const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(hit) - base);
-      const std::size_t i = line_at(at);
-      if (i < lines_.size() && (out.empty() || out.back() != i)) out.push_back(i);
-      from = at + needle.size();
+      const std::size_t nl = text_.rfind('\n', at);
+      const std::size_t start = nl == std::string_view::npos ? body_ : nl + 1;
+      if (out.empty() || out.back() != start) out.push_back(start);
+      const std::size_t next = text_.find('\n', at);
+      if (next == std::string_view::npos) break;
+      from = next + 1;
     }
     return out;
   }
 
-  /// The line holding the tag, if any.
+  /// The line holding the tag, if any: its start and its entry.
   [[nodiscard]] result<std::optional<std::pair<std::size_t, entry>>> find_tag(
       std::string_view tag, std::string_view where) const {
     std::string needle = "\"";
@@ -288,10 +461,10 @@ class repo_index {
     needle += "\":\"";
     needle += tag;
     needle += '"';
-    for (const std::size_t i : lines_containing(needle)) {
-      auto e = parse_entry(lines_[i], where);
+    for (const std::size_t at : lines_containing(needle)) {
+      auto e = parse_entry(line_at(at), where);
       if (!e) return e.error();
-      if (e->tag() == tag) return std::optional<std::pair<std::size_t, entry>>({i, std::move(*e)});
+      if (e->tag() == tag) return std::optional<std::pair<std::size_t, entry>>({at, std::move(*e)});
     }
     return std::optional<std::pair<std::size_t, entry>>();
   }
@@ -303,93 +476,88 @@ class repo_index {
     needle += digest;
     needle += '"';
     std::vector<std::pair<std::size_t, entry>> out;
-    for (const std::size_t i : lines_containing(needle)) {
-      auto e = parse_entry(lines_[i], where);
+    for (const std::size_t at : lines_containing(needle)) {
+      auto e = parse_entry(line_at(at), where);
       if (!e) return e.error();
-      if (e->d.digest.string() == digest) out.emplace_back(i, std::move(*e));
+      if (e->d.digest.string() == digest) out.emplace_back(at, std::move(*e));
     }
     return out;
   }
 
-  /// Every entry, parsed.
+  /// Every entry, parsed, in file order (offsets() gives where each starts).
   [[nodiscard]] result<std::vector<entry>> entries(std::string_view where) const {
     std::vector<entry> out;
-    out.reserve(lines_.size());
-    for (const auto& l : lines_) {
-      auto e = parse_entry(l, where);
+    for (std::size_t p = body_; p < trailer_;) {
+      auto e = parse_entry(line_at(p), where);
       if (!e) return e.error();
       out.push_back(std::move(*e));
+      const std::size_t nl = text_.find('\n', p);
+      if (nl == std::string_view::npos) break;
+      p = nl + 1;
     }
     return out;
   }
 
-  /// A new text: the lines minus `remove` (sorted indices), plus `add`.
+  /// A new text: the lines minus those starting at `remove` (sorted), plus `add`, and the
+  /// current annotations.
   [[nodiscard]] std::string edited(const std::vector<std::size_t>& remove,
                                    const std::vector<std::string>& add) const {
-    std::vector<std::string> out;
-    out.reserve(lines_.size() + add.size());
+    std::vector<std::string_view> out;
     std::size_t r = 0;
-    for (std::size_t i = 0; i < lines_.size(); ++i) {
-      while (r < remove.size() && remove[r] < i) ++r;
-      if (r < remove.size() && remove[r] == i) continue;
-      out.emplace_back(lines_[i]);
+    for (std::size_t p = body_; p < trailer_;) {
+      while (r < remove.size() && remove[r] < p) ++r;
+      if (r == remove.size() || remove[r] != p) out.push_back(line_at(p));
+      const std::size_t nl = text_.find('\n', p);
+      if (nl == std::string_view::npos) break;
+      p = nl + 1;
     }
-    for (const auto& a : add) out.push_back(a);
+    for (const auto& a : add) out.emplace_back(a);
     return serialize_lines(out);
   }
 
   annotation_map annotations;  ///< top-level annotations (the repository's attributes)
 
  private:
-  // Reads text_ as the canonical form; false when it is not in that form.
+  // Reads text_ as the canonical form (header, entry lines, trailer); false when it is not.
   bool read_canonical() {
-    lines_.clear();
     const std::string_view t = text_;
-    if (t.size() < index_header.size() + 1 || t.substr(0, index_header.size()) != index_header ||
-        t[index_header.size()] != '\n') {
+    if (t.size() < index_header.size() + 4 || t.substr(0, index_header.size()) != index_header ||
+        t[index_header.size()] != '\n' || t.back() != '\n') {
       return false;
     }
-    std::size_t pos = index_header.size() + 1;
-    for (;;) {
-      const std::size_t nl = t.find('\n', pos);
-      if (nl == std::string_view::npos) return false;
-      std::string_view l = t.substr(pos, nl - pos);
-      if (!l.empty() && l.front() == ']') {
-        // Trailer: `]}` or `],"annotations":{...}}`, then the end of the file.
-        if (nl + 1 != t.size()) return false;
-        if (l == "]}") return true;
-        if (l.substr(0, 2) != "],") return false;
-        boost::system::error_code ec;
-        const boost::json::value v =
-            boost::json::parse(std::string("{") + std::string(l.substr(2)), ec);
-        if (ec || !v.is_object()) return false;
-        if (const auto* a = v.get_object().if_contains("annotations"); a && a->is_object()) {
-          for (const auto& kv : a->get_object()) {
-            annotations.emplace(std::string(kv.key()), std::string(string_of(kv.value())));
-          }
-        }
-        return true;
-      }
-      if (l.empty() || l.front() != '{') return false;
-      if (l.back() == ',') l.remove_suffix(1);
-      if (l.empty() || l.back() != '}') return false;
-      lines_.push_back(l);
-      starts_.push_back(pos);
-      pos = nl + 1;
+    body_ = index_header.size() + 1;
+    const std::size_t last_nl = t.rfind('\n', t.size() - 2);
+    if (last_nl == std::string_view::npos || last_nl + 1 < body_) return false;
+    trailer_ = last_nl + 1;
+    const std::string_view trailer = t.substr(trailer_, t.size() - 1 - trailer_);
+    if (trailer_ > body_) {
+      // Entry lines: the first starts with '{', the last ends with '}' (no separator).
+      if (t[body_] != '{' || t[trailer_ - 2] != '}') return false;
     }
+    annotations.clear();
+    if (trailer == "]}") return true;
+    if (trailer.substr(0, 2) != "],") return false;
+    boost::system::error_code ec;
+    const boost::json::value v =
+        boost::json::parse(std::string("{") + std::string(trailer.substr(2)), ec);
+    if (ec || !v.is_object()) return false;
+    if (const auto* a = v.get_object().if_contains("annotations"); a && a->is_object()) {
+      for (const auto& kv : a->get_object()) {
+        annotations.emplace(std::string(kv.key()), std::string(string_of(kv.value())));
+      }
+    }
+    return true;
   }
 
-  // The line that holds byte `at` of text_ (lines_.size() when none).
-  [[nodiscard]] std::size_t line_at(std::size_t at) const {
-    const auto it = std::upper_bound(starts_.begin(), starts_.end(), at);
-    if (it == starts_.begin()) return lines_.size();
-    const std::size_t i = static_cast<std::size_t>(it - starts_.begin()) - 1;
-    return at < starts_[i] + lines_[i].size() ? i : lines_.size();
+  void set_text(shared_text t) {
+    keep_ = std::move(t.keep);
+    text_ = t.view;
   }
 
-  std::string text_;
-  std::vector<std::string_view> lines_;
-  std::vector<std::size_t> starts_;
+  std::shared_ptr<const void> keep_;  // owns the bytes text_ views
+  std::string_view text_;
+  std::size_t body_ = 0;     // where the first entry line starts
+  std::size_t trailer_ = 0;  // where the trailer line (`]...`) starts
 };
 
 }  // namespace ocikit::store::detail
