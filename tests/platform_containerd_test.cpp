@@ -113,6 +113,7 @@ void check_sorted(const bj::array& rows,
       ps.push_back(parse_spec(std::string_view(c.as_string())));
     make(parse_spec(wanted)).sort(ps);
     std::vector<std::string> got;
+    got.reserve(ps.size());
     for (const auto& p : ps) got.push_back(ocikit::format_platform(p));
     std::vector<std::string> expected;
     for (const auto& e : r.at("expected").as_array()) expected.emplace_back(e.as_string());
@@ -385,6 +386,7 @@ TEST_CASE("platform_matcher::less equals containerd's Less loops on random platf
     const platform w1 = random_platform(rng);
     const platform w2 = random_platform(rng);
     std::vector<platform> candidates;
+    candidates.reserve(9);
     for (int i = 0; i < 8; ++i) candidates.push_back(random_platform(rng));
     candidates.push_back(w1);
 
@@ -418,5 +420,5 @@ TEST_CASE("platform_matcher::less equals containerd's Less loops on random platf
       }
     }
   }
-  CHECK(compared == 300 * 4 * 81);
+  CHECK(compared == std::size_t{300} * 4 * 81);
 }

@@ -28,7 +28,7 @@ namespace ocikit::cli {
 namespace {
 
 // A platform specifier is a few dozen bytes; this bounds the memory per stdin line.
-constexpr std::size_t max_line = 64 * 1024;
+constexpr std::size_t max_line = std::size_t{64} * 1024;
 
 struct parse_options {
   output_format format = output_format::text;

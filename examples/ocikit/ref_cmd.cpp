@@ -13,7 +13,7 @@ namespace ocikit::cli {
 namespace {
 
 // A reference is at most a few hundred bytes when valid; 64 KiB bounds the memory per line.
-constexpr std::size_t max_line = 64 * 1024;
+constexpr std::size_t max_line = std::size_t{64} * 1024;
 
 struct ref_parse_options {
   std::string mode = "strict";

@@ -60,7 +60,7 @@ result<void> check_policy(const Reference& ref, const registry_policy& policy) {
   }
   if (!policy.repository_chars.empty()) {
     const std::string_view path = ref.path();
-    const std::size_t base = static_cast<std::size_t>(path.data() - ref.string().data());
+    const auto base = static_cast<std::size_t>(path.data() - ref.string().data());
     for (std::size_t i = 0; i < path.size(); ++i) {
       if (policy.repository_chars.find(path[i]) == std::string_view::npos) {
         return error(errc::policy_invalid_character, base + i, path[i]);

@@ -53,7 +53,7 @@ struct joined_text {
   std::string big;
   std::string_view text;
 
-  explicit joined_text(std::initializer_list<std::string_view> parts) {
+  joined_text(std::initializer_list<std::string_view> parts) {
     std::size_t n = 0;
     for (auto p : parts) n += p.size();
     char* out = small.data();
