@@ -2,13 +2,15 @@
 //   ocikit <noun> <verb> [options] [inputs...]
 // Exit status: 0 all inputs valid, 1 some input invalid, 2 usage or I/O error.
 #include <cstdio>
+#include <exception>
 #include <iostream>
 
 #include "cli.hpp"
 #include "ocikit/version.hpp"
 
-int main(int argc, char** argv) {
-  std::ios::sync_with_stdio(false);
+namespace {
+
+int run(int argc, char** argv) {
   static char out_buffer[1 << 16];
   std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
 
@@ -33,4 +35,17 @@ int main(int argc, char** argv) {
     return ocikit::cli::exit_usage;
   }
   return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    // The verbs report their own errors; this is what escapes them (out of memory, say).
+    std::fprintf(stderr, "ocikit: %s\n", e.what());
+    return ocikit::cli::exit_usage;
+  }
 }

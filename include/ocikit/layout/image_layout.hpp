@@ -96,7 +96,7 @@ class image_layout {
   static result<image_layout> open(const std::filesystem::path& dir) {
     image_layout l;
     l.dir_ = dir;
-    auto marker = detail::read_small_file(dir / "oci-layout", 64 * 1024);
+    auto marker = detail::read_small_file(dir / "oci-layout", std::size_t{64} * 1024);
     if (!marker) {
       if (marker.error().code() == errc::layout_not_found) {
         return detail::invalid(dir, "no oci-layout file");

@@ -70,7 +70,7 @@ inline std::string now_rfc3339() {
   const auto now = std::chrono::system_clock::now();
   const auto ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(ns / 1000000000);
+  const auto secs = static_cast<std::time_t>(ns / 1000000000);
   std::tm tm{};
   ::gmtime_r(&secs, &tm);
   char buf[64];

@@ -15,7 +15,8 @@
 #ifndef OCIKIT_STORE_DETAIL_REPO_INDEX_HPP
 #define OCIKIT_STORE_DETAIL_REPO_INDEX_HPP
 
-#include <string.h>  // memmem
+// memmem is POSIX (glibc, with _GNU_SOURCE), declared by <string.h> and not by <cstring>
+#include <string.h>  // NOLINT(modernize-deprecated-headers)
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -442,7 +443,7 @@ class repo_index {
     while (from < trailer_) {
       const void* hit = ::memmem(base + from, trailer_ - from, needle.data(), needle.size());
       if (hit == nullptr) break;
-      const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(hit) - base);
+      const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - base);
       const std::size_t nl = text_.rfind('\n', at);
       const std::size_t start = nl == std::string_view::npos ? body_ : nl + 1;
       if (out.empty() || out.back() != start) out.push_back(start);
