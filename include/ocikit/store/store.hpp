@@ -841,18 +841,7 @@ inline result<std::vector<std::string>> embedded_store::apply_tag(const detail::
     auto others = index.find_digest(o.d.digest.string(), where);
     if (!others) return others.error();
     remove.push_back((*old)->first);
-    if (others->size() == 1) {
-      detail::entry u = o.untagged();
-      u.d.annotations[std::string(detail::keys::updated)] = now;
-      add.push_back(u.line());
-    } else {
-      for (auto& [i, e] : *others) {
-        if (i == (*old)->first) continue;
-        e.d.annotations[std::string(detail::keys::updated)] = now;
-        remove.push_back(i);
-        add.push_back(e.line());
-      }
-    }
+    detail::drop_tag_entry((*old)->first, o, *others, now, remove, add);
   }
   // The manifest's own entries: times updated; an untagged record becomes the tag's entry.
   detail::entry base = manifest.untagged();
@@ -1105,18 +1094,7 @@ inline result<void> embedded_store::untag(std::string_view repository, std::stri
   const std::string now = detail::now_rfc3339();
   std::vector<std::size_t> remove{(*old)->first};
   std::vector<std::string> add;
-  if (others->size() == 1) {
-    detail::entry u = o.untagged();
-    u.d.annotations[std::string(detail::keys::updated)] = now;
-    add.push_back(u.line());
-  } else {
-    for (auto& [i, e] : *others) {
-      if (i == (*old)->first) continue;
-      e.d.annotations[std::string(detail::keys::updated)] = now;
-      remove.push_back(i);
-      add.push_back(e.line());
-    }
-  }
+  detail::drop_tag_entry((*old)->first, o, *others, now, remove, add);
   std::sort(remove.begin(), remove.end());
   return write_index(repository, idx->edited(remove, add));
 }

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "ocikit/error.hpp"
+#include "ocikit/file.hpp"
 #include "ocikit/store/fault.hpp"
 #include "ocikit/store/stream.hpp"
 
@@ -38,32 +39,7 @@ namespace ocikit::store::detail {
 
 namespace fs = std::filesystem;
 
-/// An owned file descriptor.
-class unique_fd {
- public:
-  unique_fd() noexcept = default;
-  explicit unique_fd(int fd) noexcept : fd_(fd) {}
-  unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  unique_fd& operator=(unique_fd&& o) noexcept {
-    if (this != &o) {
-      reset();
-      fd_ = std::exchange(o.fd_, -1);
-    }
-    return *this;
-  }
-  unique_fd(const unique_fd&) = delete;
-  unique_fd& operator=(const unique_fd&) = delete;
-  ~unique_fd() { reset(); }
-  void reset() noexcept {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-  [[nodiscard]] int get() const noexcept { return fd_; }
-  [[nodiscard]] bool valid() const noexcept { return fd_ >= 0; }
-
- private:
-  int fd_ = -1;
-};
+using ocikit::unique_fd;
 
 inline error path_error(std::string_view what, const fs::path& p, int err) {
   return io_error(std::string(what) + " '" + p.string() + "'", err);
@@ -88,7 +64,7 @@ inline std::string unique_name(std::string_view prefix) {
 
 inline result<void> fsync_dir(const fs::path& dir) {
   const unique_fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid()) return path_error("cannot open directory", dir, errno);
+  if (!fd) return path_error("cannot open directory", dir, errno);
   if (::fsync(fd.get()) != 0) return path_error("cannot fsync directory", dir, errno);
   return {};
 }
@@ -127,7 +103,7 @@ inline result<temp_file> create_temp(const fs::path& tmp_dir, std::string_view p
     temp_file t;
     t.path = tmp_dir / unique_name(prefix);
     t.fd = unique_fd(::open(t.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
-    if (t.fd.valid()) return t;
+    if (t.fd) return t;
     if (errno != EEXIST) return path_error("cannot create", t.path, errno);
   }
   return error(errc::store_io, error::npos,
@@ -168,7 +144,7 @@ inline result<void> write_file_atomic(const fs::path& dest, std::string_view byt
 /// A whole file (index.json, a manifest, a small metadata file).
 inline result<std::string> read_file(const fs::path& p) {
   const unique_fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
+  if (!fd) {
     if (errno == ENOENT) return error(errc::store_not_found, error::npos, "'" + p.string() + "'");
     return path_error("cannot open", p, errno);
   }
@@ -209,7 +185,7 @@ struct shared_text {
 /// A whole file as shared_text: mapped when it is large, read when it is small.
 inline result<shared_text> map_file(const fs::path& p) {
   const unique_fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
+  if (!fd) {
     if (errno == ENOENT) return error(errc::store_not_found, error::npos, "'" + p.string() + "'");
     return path_error("cannot open", p, errno);
   }
@@ -293,7 +269,7 @@ class file_lock {
   static result<file_lock> acquire(const fs::path& p, bool exclusive) {
     for (;;) {
       unique_fd fd(::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-      if (!fd.valid()) return path_error("cannot open lock file", p, errno);
+      if (!fd) return path_error("cannot open lock file", p, errno);
       int rc = 0;
       do {
         rc = ::flock(fd.get(), exclusive ? LOCK_EX : LOCK_SH);
@@ -310,7 +286,7 @@ class file_lock {
       // The file was removed or replaced while we waited: lock the current one.
     }
   }
-  [[nodiscard]] bool held() const noexcept { return fd_.valid(); }
+  [[nodiscard]] bool held() const noexcept { return static_cast<bool>(fd_); }
   void release() noexcept { fd_.reset(); }
 
  private:

@@ -561,6 +561,27 @@ class repo_index {
   std::size_t trailer_ = 0;  // where the trailer line (`]...`) starts
 };
 
+/// A tag leaves the entry `old` (at index line `old_line`): the lines to remove and add so that
+/// its manifest keeps its other tags, or stays as an untagged entry when that tag was its last.
+/// `others` are the manifest's entries (find_digest), `now` the time of the change.
+inline void drop_tag_entry(std::size_t old_line, const entry& old,
+                           std::vector<std::pair<std::size_t, entry>>& others,
+                           const std::string& now, std::vector<std::size_t>& remove,
+                           std::vector<std::string>& add) {
+  if (others.size() == 1) {
+    entry u = old.untagged();
+    u.d.annotations[std::string(keys::updated)] = now;
+    add.push_back(u.line());
+    return;
+  }
+  for (auto& [i, e] : others) {
+    if (i == old_line) continue;
+    e.d.annotations[std::string(keys::updated)] = now;
+    remove.push_back(i);
+    add.push_back(e.line());
+  }
+}
+
 }  // namespace ocikit::store::detail
 
 #endif  // OCIKIT_STORE_DETAIL_REPO_INDEX_HPP
