@@ -1,4 +1,4 @@
-// Tests of ocikit/reference.hpp (shared/spec/reference.md): every parse mode over the same case
+// Tests of ocikit/reference.hpp (docs/reference.md): every parse mode over the same case
 // tables for the view (parse_reference, or an inline_reference's view), the inline type
 // (parse_*_reference), the owning type (reference::parse) and the copy of a result
 // (reference(...)); exact errors; limits; the order of checks; Docker normalisation rules 1-3

@@ -1,5 +1,5 @@
 // Addressing a remote registry through the OCI distribution API (distribution-spec v1.1,
-// shared/spec/distribution.md): where a reference's repository lives, the URL of every endpoint
+// docs/store.md, "url"): where a reference's repository lives, the URL of every endpoint
 // a client calls, the `Accept` header of a manifest request, and the checks of a response.
 //
 //   ocikit::distribution::registry_host(domain)        "docker.io" -> "registry-1.docker.io"

@@ -1,7 +1,7 @@
 // Platforms: the `platform` object of an image index entry, the platform specifiers users type
 // (`linux/arm64`, `windows(10.0.20348+win32k)/amd64`, `linux(+gpu)/amd64`), and containerd's
 // rules (containerd/platforms, the de-facto standard) to parse, normalise, format, match and
-// rank them (docs: shared/spec/manifest.md, "Platform strings, normalisation and selection").
+// rank them (docs/platform.md).
 //
 //   ocikit::parse_platform(spec[, host])            specifier -> normalised platform
 //   ocikit::parse_platform_specifier(spec[, host])  containerd's Parse: as written, not normalised

@@ -1,5 +1,5 @@
 // Choosing the manifest of one platform from an image index or a Docker manifest list
-// (shared/spec/manifest.md, "Platform strings, normalisation and selection"; containerd's
+// (docs/platform.md; containerd's
 // platforms.Only(p) matcher and its ordered comparer are the de-facto standard).
 //
 //   ocikit::select_manifest(source, wanted)     -> result<selection>    the best entry

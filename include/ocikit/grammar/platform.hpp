@@ -1,5 +1,5 @@
 // PEGTL grammar of platform specifiers (containerd's `platforms.Parse`, see
-// shared/spec/manifest.md "Platform strings, normalisation and selection"):
+// docs/platform.md):
 //
 //   specifier     := full | single
 //   full          := os "/" architecture [ "/" variant ]          <os>/<arch>[/<variant>]

@@ -1,5 +1,5 @@
 // PEGTL grammar of image references (Docker's distribution/reference v0.6, see
-// shared/spec/reference.md). One named rule per production; users may embed any of them.
+// docs/reference.md). One named rule per production; users may embed any of them.
 //
 //   reference       := name [ ":" tag ] [ "@" digest ]
 //   name            := [ domain "/" ] path

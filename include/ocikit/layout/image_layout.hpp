@@ -10,7 +10,7 @@
 //   layout.open_blob(descriptor)              a reader that verifies digest and size
 //   layout.read_manifest(descriptor)          a manifest's exact bytes, verified
 //
-// What real layouts hold and how it is read (shared/spec/store.md, "Observed behaviour"):
+// What real layouts hold and how it is read (docs/store.md):
 //   - `"manifests": null` (umoci's empty layout) and a missing `manifests` are an empty list;
 //   - entries without a ref.name are untagged images (skopeo's retag leaves one);
 //   - the same digest listed twice (skopeo's copy without a name appends) is one image;

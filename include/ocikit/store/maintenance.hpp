@@ -1,4 +1,4 @@
-// Maintenance of the embedded store: gc, du, fsck, purge (issue 11; shared/spec/store.md).
+// Maintenance of the embedded store: gc, du, fsck, purge (docs/store.md).
 //
 //   store.gc({.untagged, .dry_run})            blobs no manifest references (and, with
 //                                              `untagged`, untagged manifests that no index

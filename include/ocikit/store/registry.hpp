@@ -1,5 +1,5 @@
 // The registry interface: what a registry does, whichever backend holds it (the embedded store
-// of ocikit/store/store.hpp now; a client of the distribution API later). shared/spec/store.md
+// of ocikit/store/store.hpp now; a client of the distribution API later). docs/store.md
 // describes the model: a login server, repositories, manifests addressed by digest, tags.
 //
 //   ocikit::store::target              what a reference addresses in a registry: repository,
@@ -181,7 +181,7 @@ struct push_manifest_options {
   std::string media_type;
 };
 
-/// Azure's changeable attributes of a repository, a manifest or a tag (shared/spec/store.md,
+/// Azure's changeable attributes of a repository, a manifest or a tag (docs/store.md,
 /// "Locks"): writeEnabled false forbids overwrite and delete, deleteEnabled false forbids
 /// delete; readEnabled and listEnabled false hide the item from pulls and listings.
 struct changeable_attributes {

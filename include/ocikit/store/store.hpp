@@ -1,5 +1,5 @@
 // The embedded registry store: a registry (ocikit/store/registry.hpp) on local disk, built on
-// the OCI image layout so that skopeo and umoci read each repository (shared/spec/store.md).
+// the OCI image layout so that skopeo and umoci read each repository (docs/store.md).
 //
 //   <store>/oci-layout, index.json   the store root is a layout too: a catalog derived from the
 //                                    repositories, ref.name = full reference (never authoritative)
