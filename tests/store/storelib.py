@@ -434,9 +434,9 @@ def verify_layout(layout, roots=None):
             roots = read_index(layout).get("manifests") or []
         except (OSError, ValueError) as e:
             return ["index.json unreadable: %s" % e], reached
-    todo = list(roots)
-    while todo:
-        desc = todo.pop()
+    pending = list(roots)
+    while pending:
+        desc = pending.pop()
         d = desc["digest"]
         if d in reached:
             continue
@@ -460,9 +460,9 @@ def verify_layout(layout, roots=None):
             with open(p, "rb") as f:
                 doc = json.load(f)
             if "config" in doc:
-                todo.append(doc["config"])
-            todo.extend(doc.get("layers") or [])
-            todo.extend(doc.get("manifests") or [])
+                pending.append(doc["config"])
+            pending.extend(doc.get("layers") or [])
+            pending.extend(doc.get("manifests") or [])
     return problems, reached
 
 
