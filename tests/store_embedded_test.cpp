@@ -700,7 +700,7 @@ TEST_CASE("locks: a locked item refuses the change and nothing changes") {
   CHECK(tags_of(s, "app").empty());
   REQUIRE(s.set_attributes(*s.parse("app@" + v2.digest), {.read_enabled = false}).has_value());
   CHECK(s.resolve("app:v1").error() == errc::store_locked);
-  CHECK(before.size() > 0);
+  CHECK_FALSE(before.empty());
 }
 
 TEST_CASE("repositories: nested names are independent; delete_repository") {
