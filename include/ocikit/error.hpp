@@ -303,7 +303,25 @@ namespace ocikit {
   X(store_corrupt, "store.corrupt", io_error,                                                     \
     "the store is inconsistent: {d}; run `ocikit store "                                          \
     "fsck --repair`")                                                                             \
-  X(store_io, "store.io", io_error, "store I/O error: {d}")
+  X(store_io, "store.io", io_error, "store I/O error: {d}")                                      \
+  /* remote registries: remote.* codes are appended here */                                       \
+  X(remote_url_invalid, "remote.url_invalid", invalid_format, "invalid URL: {d}")                 \
+  X(remote_connect, "remote.connect", io_error, "cannot connect: {d}")                            \
+  X(remote_tls, "remote.tls", io_error, "TLS failed: {d}")                                        \
+  X(remote_timeout, "remote.timeout", io_error, "timed out: {d}")                                 \
+  X(remote_protocol, "remote.protocol", io_error, "the server's response is malformed: {d}")      \
+  X(remote_too_large, "remote.too_large", resource_limit, "the response is too large: {d}")       \
+  X(remote_too_many_redirects, "remote.too_many_redirects", io_error,                             \
+    "too many redirects: {d}")                                                                    \
+  X(remote_unauthorized, "remote.unauthorized", policy_violation,                                 \
+    "authentication required or refused: {d}")                                                    \
+  X(remote_denied, "remote.denied", policy_violation, "access denied: {d}")                       \
+  X(remote_unsupported, "remote.unsupported", policy_violation,                                   \
+    "the registry does not support this: {d}")                                                    \
+  X(remote_too_many_requests, "remote.too_many_requests", resource_limit,                         \
+    "the registry asks to slow down (429): {d}")                                                  \
+  X(remote_error, "remote.error", io_error, "the registry answered with an error: {d}")           \
+  X(remote_credentials, "remote.credentials", io_error, "credentials: {d}")
 
 enum class condition : int {
   ok = 0,

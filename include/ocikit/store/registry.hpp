@@ -260,6 +260,18 @@ class registry {
   /// Refusals: store.digest_mismatch, store.size_mismatch, store.invalid_name, store.io.
   virtual result<blob_info> push_blob(std::string_view repository, byte_source& content,
                                       const blob_expectation& expected = {}) = 0;
+  /// Makes a blob that `from_repository` of the same registry has available in `repository`
+  /// without sending it (the distribution API's cross-repository mount). Returns the blob when
+  /// it was mounted, std::nullopt when the registry cannot (the caller then pushes it), an error
+  /// when the request failed. The default mounts nothing.
+  virtual result<std::optional<blob_info>> mount_blob(std::string_view repository,
+                                                      digest_view digest,
+                                                      std::string_view from_repository) {
+    (void)repository;
+    (void)digest;
+    (void)from_repository;
+    return std::optional<blob_info>{};
+  }
   /// The digest and size of a blob the repository has (store.not_found otherwise): one that a
   /// manifest of the repository references.
   virtual result<blob_info> stat_blob(std::string_view repository, digest_view digest) = 0;
