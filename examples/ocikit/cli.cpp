@@ -18,11 +18,6 @@ void add_format_option(CLI::App& cmd, output_format& target, output_format def) 
       ->transform(CLI::CheckedTransformer(names, CLI::ignore_case));
 }
 
-void append_error_json(std::string& out, const ocikit::error& e) {
-  out += "\"error\":";
-  json_writer(out).error(e);
-}
-
 void append_file_name(std::string& line, std::string_view name) {
   if (name.find_first_of("\\\n\r") == std::string_view::npos) {
     line += name;

@@ -26,11 +26,6 @@ enum class output_format { json, text };
 /// Adds `--format json|text` with the verb's default.
 void add_format_option(CLI::App& cmd, output_format& target, output_format def);
 
-/// Appends `"error":{"code":…,"condition":…,"offset":N|null,"message":…}` (no braces around it),
-/// the error object every verb prints for an invalid input: json_writer::error after a key, for
-/// the verbs that still write their JSON by hand.
-void append_error_json(std::string& out, const ocikit::error& e);
-
 /// Appends a file name as sha256sum prints it: a name with '\\', '\n' or '\r' is escaped and
 /// the whole line (`line` so far) starts with '\\'.
 void append_file_name(std::string& line, std::string_view name);

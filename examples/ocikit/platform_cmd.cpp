@@ -43,47 +43,21 @@ struct select_options {
   std::string file;
 };
 
-void append_string_or_null(std::string& out, std::string_view key, std::string_view v) {
-  out += ",\"";
-  out += key;
-  out += "\":";
-  if (v.empty()) {
-    out += "null";
-  } else {
-    append_json_string(out, v);
-  }
-}
-
-void append_string_array(std::string& out, const std::vector<std::string>& items) {
-  out += '[';
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i != 0) out += ',';
-    append_json_string(out, items[i]);
-  }
-  out += ']';
-}
-
 /// {"input":…,"valid":true,"os":…,"architecture":…,"variant":…|null,"os_version":…|null,
 ///  "os_features":[…],"normalized":…} or {"input":…,"valid":false,"error":{…}}
 void parse_json(std::string& out, std::string_view input, const result<platform>& r) {
-  out += "{\"input\":";
-  append_json_string(out, input);
+  json_writer w(out);
+  w.begin_object().member("input", input);
   if (r) {
-    out += ",\"valid\":true,\"os\":";
-    append_json_string(out, r->os);
-    out += ",\"architecture\":";
-    append_json_string(out, r->architecture);
-    append_string_or_null(out, "variant", r->variant);
-    append_string_or_null(out, "os_version", r->os_version);
-    out += ",\"os_features\":";
-    append_string_array(out, r->os_features);
-    out += ",\"normalized\":";
-    append_json_string(out, format_platform(*r));
+    w.member("valid", true).member("os", r->os).member("architecture", r->architecture);
+    w.key("variant").value_or_null(r->variant);
+    w.key("os_version").value_or_null(r->os_version);
+    w.key("os_features").strings(r->os_features);
+    w.member("normalized", format_platform(*r));
   } else {
-    out += ",\"valid\":false,";
-    append_error_json(out, r.error());
+    w.member("valid", false).key("error").error(r.error());
   }
-  out += "}\n";
+  w.end_object().line();
 }
 
 std::string_view or_dash(std::string_view s) { return s.empty() ? std::string_view("-") : s; }
@@ -167,30 +141,17 @@ bool read_document(const std::string& name, std::size_t limit, std::string& out)
 /// {"digest":…,"mediaType":…,"size":…,"platform":{"architecture":…,"os":…,"os.version"?:…,
 ///  "os.features"?:[…],"variant"?:…}} — the platform as the document spells it.
 void select_json(std::string& out, const descriptor& d) {
-  out += "{\"digest\":";
-  append_json_string(out, d.digest.str());
-  out += ",\"mediaType\":";
-  append_json_string(out, d.media_type);
-  out += ",\"size\":";
-  out += std::to_string(d.size);
+  json_writer w(out);
+  w.begin_object()
+      .member("digest", d.digest.str())
+      .member("mediaType", d.media_type)
+      .member("size", d.size);
   const platform& p = *d.platform;
-  out += ",\"platform\":{\"architecture\":";
-  append_json_string(out, p.architecture);
-  out += ",\"os\":";
-  append_json_string(out, p.os);
-  if (!p.os_version.empty()) {
-    out += ",\"os.version\":";
-    append_json_string(out, p.os_version);
-  }
-  if (!p.os_features.empty()) {
-    out += ",\"os.features\":";
-    append_string_array(out, p.os_features);
-  }
-  if (!p.variant.empty()) {
-    out += ",\"variant\":";
-    append_json_string(out, p.variant);
-  }
-  out += "}}\n";
+  w.key("platform").begin_object().member("architecture", p.architecture).member("os", p.os);
+  if (!p.os_version.empty()) w.member("os.version", p.os_version);
+  if (!p.os_features.empty()) w.key("os.features").strings(p.os_features);
+  if (!p.variant.empty()) w.member("variant", p.variant);
+  w.end_object().end_object().line();
 }
 
 /// sha256:… linux/arm64/v8 (application/vnd.oci.image.manifest.v1+json, 2090 bytes)

@@ -23,39 +23,30 @@ struct ref_parse_options {
   std::vector<std::string> refs;
 };
 
-void append_optional(std::string& out, std::string_view key, bool present, std::string_view v) {
-  out += ",\"";
-  out += key;
-  out += "\":";
-  if (present) {
-    append_json_string(out, v);
-  } else {
-    out += "null";
-  }
-}
-
 /// {"input":…,"valid":true,"domain":…,"path":…,"tag":…|null,"digest":…|null,"string":…,
 ///  "familiar":…} or {"input":…,"valid":false,"error":{…}}
 void format_json(std::string& out, std::string_view input, const result<inline_reference>& r) {
-  out += "{\"input\":";
-  append_json_string(out, input);
+  json_writer w(out);
+  w.begin_object().member("input", input);
   if (r) {
-    out += ",\"valid\":true";
-    out += ",\"domain\":";
-    append_json_string(out, r->domain());
-    out += ",\"path\":";
-    append_json_string(out, r->path());
-    append_optional(out, "tag", r->has_tag(), r->tag());
-    append_optional(out, "digest", r->has_digest(), r->digest());
-    out += ",\"string\":";
-    append_json_string(out, r->string());
-    out += ",\"familiar\":";
-    append_json_string(out, r->familiar_string());
+    w.member("valid", true).member("domain", r->domain()).member("path", r->path());
+    w.key("tag");
+    if (r->has_tag()) {
+      w.value(r->tag());
+    } else {
+      w.null();
+    }
+    w.key("digest");
+    if (r->has_digest()) {
+      w.value(r->digest());
+    } else {
+      w.null();
+    }
+    w.member("string", r->string()).member("familiar", r->familiar_string());
   } else {
-    out += ",\"valid\":false,";
-    append_error_json(out, r.error());
+    w.member("valid", false).key("error").error(r.error());
   }
-  out += "}\n";
+  w.end_object().line();
 }
 
 void format_text(std::string& out, std::string_view input, const result<inline_reference>& r) {

@@ -376,7 +376,6 @@ class digest : public detail::digest_accessors<digest> {
   }
   /// The digest of raw hash bytes, hex-encoded: from_bytes(sha256, 32 bytes) -> "sha256:<64 hex>".
   static digest from_bytes(digest_algorithm a, std::span<const unsigned char> bytes) {
-    constexpr char hex[] = "0123456789abcdef";
     const std::string_view name = to_string(a);
     digest d;
     const std::size_t n = name.size() + 1 + bytes.size() * 2;
@@ -384,28 +383,7 @@ class digest : public detail::digest_accessors<digest> {
     d.size_ = static_cast<std::uint32_t>(n);
     for (char c : name) *out++ = c;
     *out++ = ':';
-    std::size_t i = 0;
-#if defined(__SSE2__)
-    // Sixteen bytes per step: split into nibbles (high first), each to '0' + n, plus 39 for
-    // n > 9 ('a' - '0' - 10).
-    for (; i + 16 <= bytes.size(); i += 16, out += 32) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes.data() + i));
-      const __m128i mask = _mm_set1_epi8(0x0f);
-      const __m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), mask);
-      const __m128i lo = _mm_and_si128(v, mask);
-      const auto digits = [](__m128i nibbles) {
-        const __m128i letter =
-            _mm_and_si128(_mm_cmpgt_epi8(nibbles, _mm_set1_epi8(9)), _mm_set1_epi8(39));
-        return _mm_add_epi8(_mm_add_epi8(nibbles, _mm_set1_epi8('0')), letter);
-      };
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out), digits(_mm_unpacklo_epi8(hi, lo)));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16), digits(_mm_unpackhi_epi8(hi, lo)));
-    }
-#endif
-    for (; i < bytes.size(); ++i) {
-      *out++ = hex[bytes[i] >> 4];
-      *out++ = hex[bytes[i] & 0xf];
-    }
+    detail::encode_hex(bytes.data(), bytes.size(), out);
     d.colon_ = static_cast<std::uint32_t>(name.size());
     return d;
   }

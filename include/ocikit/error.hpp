@@ -28,6 +28,7 @@
 #include <utility>
 
 #include "ocikit/config.hpp"
+#include "ocikit/detail/ascii.hpp"
 
 namespace ocikit {
 
@@ -303,7 +304,7 @@ namespace ocikit {
   X(store_corrupt, "store.corrupt", io_error,                                                     \
     "the store is inconsistent: {d}; run `ocikit store "                                          \
     "fsck --repair`")                                                                             \
-  X(store_io, "store.io", io_error, "store I/O error: {d}")                                      \
+  X(store_io, "store.io", io_error, "store I/O error: {d}")                                       \
   /* remote registries: remote.* codes are appended here */                                       \
   X(remote_url_invalid, "remote.url_invalid", invalid_format, "invalid URL: {d}")                 \
   X(remote_connect, "remote.connect", io_error, "cannot connect: {d}")                            \
@@ -311,8 +312,7 @@ namespace ocikit {
   X(remote_timeout, "remote.timeout", io_error, "timed out: {d}")                                 \
   X(remote_protocol, "remote.protocol", io_error, "the server's response is malformed: {d}")      \
   X(remote_too_large, "remote.too_large", resource_limit, "the response is too large: {d}")       \
-  X(remote_too_many_redirects, "remote.too_many_redirects", io_error,                             \
-    "too many redirects: {d}")                                                                    \
+  X(remote_too_many_redirects, "remote.too_many_redirects", io_error, "too many redirects: {d}")  \
   X(remote_unauthorized, "remote.unauthorized", policy_violation,                                 \
     "authentication required or refused: {d}")                                                    \
   X(remote_denied, "remote.denied", policy_violation, "access denied: {d}")                       \
@@ -370,10 +370,10 @@ inline void append_quoted_byte(std::string& out, char ch) {
     out += ch;
     out += '\'';
   } else {
-    constexpr char hex[] = "0123456789abcdef";
+    char digits[2];
+    encode_hex(&u, 1, digits);
     out += "byte 0x";
-    out += hex[u >> 4];
-    out += hex[u & 0xf];
+    out.append(digits, 2);
   }
 }
 
