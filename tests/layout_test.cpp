@@ -322,6 +322,51 @@ TEST_CASE("layout_writer keeps index.json annotations and reads a null list", "[
         R"("manifests":[],"annotations":{"made.by":"umoci"}})");
 }
 
+TEST_CASE("the index.json and oci-layout readers work on bytes; the writer's text reads back",
+          "[layout]") {
+  using ocikit::layout::check_layout_file;
+  using ocikit::layout::parse_index_file;
+  using ocikit::layout::serialize_index_file;
+  CHECK(ok(check_layout_file(R"({"imageLayoutVersion":"1.0.0"})")));
+  CHECK(check_layout_file(R"({"imageLayoutVersion":"2.0.0"})", "/x").error().message() ==
+        "not an OCI image layout: '/x': imageLayoutVersion '2.0.0' (ocikit reads 1.0.0)");
+  CHECK(check_layout_file("[]").error() == ocikit::errc::layout_invalid);
+  CHECK(check_layout_file("{").error() == ocikit::errc::layout_invalid);
+
+  const std::string d = ocikit::hash_bytes(ocikit::digest_algorithm::sha256, "m").value().str();
+  const std::string text =
+      R"({"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
+      R"("digest":")" +
+      d +
+      R"(","size":1,"annotations":{"org.opencontainers.image.ref.name":"v1"}},)"
+      R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" +
+      d + R"(","size":1}],"annotations":{"a":"b","n":1}})";
+  auto index = parse_index_file(text);
+  REQUIRE(ok(index));
+  REQUIRE(index->entries.size() == 2);
+  CHECK(ocikit::layout::ref_name(index->entries[0]) == "v1");
+  CHECK(index->annotations == ocikit::annotation_map{{"a", "b"}});
+  const std::string written = serialize_index_file(index->entries, index->annotations);
+  auto again = parse_index_file(written);
+  REQUIRE(ok(again));
+  CHECK(again->entries == index->entries);
+  CHECK(again->annotations == index->annotations);
+  CHECK(serialize_index_file(again->entries, again->annotations) == written);
+  CHECK(serialize_index_file({}, {}) ==
+        R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json",)"
+        R"("manifests":[]})");
+
+  auto bad = parse_index_file(R"({"schemaVersion":2,"manifests":[{"size":1}]})", "/l");
+  REQUIRE(!bad);
+  CHECK(bad.error() == ocikit::errc::layout_invalid);
+  CHECK(bad.error().message().rfind("not an OCI image layout: '/l': index.json: /manifests/0: ",
+                                    0) == 0);
+  CHECK(parse_index_file(R"({"schemaVersion":2,"manifests":{}})").error() ==
+        ocikit::errc::layout_invalid);
+  CHECK(parse_index_file(R"({"schemaVersion":2,"mediaType":"x"})").error() ==
+        ocikit::errc::layout_invalid);
+}
+
 namespace {
 
 /// A layout with an image `app` (config + two layers), a two-platform index `multi` and a

@@ -9,6 +9,9 @@
 //   layout.blob_path(digest)                  where a blob lives
 //   layout.open_blob(descriptor)              a reader that verifies digest and size
 //   layout.read_manifest(descriptor)          a manifest's exact bytes, verified
+//   ocikit::layout::check_layout_file(bytes)  the content of `oci-layout`, checked
+//   ocikit::layout::parse_index_file(bytes)   -> result<index_file>: what index.json lists
+//                                             (the reader's own parser, without files)
 //
 // What real layouts hold and how it is read (docs/store.md):
 //   - `"manifests": null` (umoci's empty layout) and a missing `manifests` are an empty list;
@@ -89,6 +92,76 @@ class verified_source : public store::byte_source {
   verifier check_;
 };
 
+/// What an index.json lists, as image_layout reads it.
+struct index_file {
+  std::vector<descriptor> entries;  ///< `manifests`, in document order (duplicates kept)
+  annotation_map annotations;       ///< the top-level annotations (string values)
+};
+
+/// Checks the content of an `oci-layout` file: a JSON object whose imageLayoutVersion is "1.0.0"
+/// (layout.invalid otherwise; `dir` names the layout in the message).
+/// Example: `check_layout_file(R"({"imageLayoutVersion":"1.0.0"})")` succeeds.
+inline result<void> check_layout_file(std::string_view bytes,
+                                      const std::filesystem::path& dir = {}) {
+  boost::system::error_code ec;
+  const boost::json::value header = boost::json::parse(bytes, ec);
+  const auto* version =
+      !ec && header.is_object() ? header.as_object().if_contains("imageLayoutVersion") : nullptr;
+  if (version == nullptr || !version->is_string()) {
+    return detail::invalid(dir, "oci-layout is not {\"imageLayoutVersion\": \"1.0.0\"}");
+  }
+  if (std::string_view(version->as_string()) != layout_version) {
+    return detail::invalid(
+        dir, "imageLayoutVersion '" + std::string(version->as_string()) + "' (ocikit reads 1.0.0)");
+  }
+  return {};
+}
+
+/// Reads the bytes of an index.json as image_layout::open does: schemaVersion 2, the index
+/// mediaType when present, `manifests` an array of descriptors (null or missing: none), string
+/// annotations kept, other members ignored. Errors: layout.invalid naming `dir` and, for an
+/// entry, its JSON pointer (`/manifests/3: ...`).
+/// Example: `parse_index_file(R"({"schemaVersion":2,"manifests":[]})")->entries.empty()`
+inline result<index_file> parse_index_file(std::string_view bytes,
+                                           const std::filesystem::path& dir = {}) {
+  index_file out;
+  boost::system::error_code ec;
+  const boost::json::value doc = boost::json::parse(bytes, ec);
+  if (ec || !doc.is_object()) return detail::invalid(dir, "index.json is not a JSON object");
+  const auto& obj = doc.as_object();
+  if (const auto* sv = obj.if_contains("schemaVersion");
+      sv == nullptr || !sv->is_int64() || sv->as_int64() != 2) {
+    return detail::invalid(dir, "index.json: schemaVersion is not 2");
+  }
+  if (const auto* mt = obj.if_contains("mediaType");
+      mt != nullptr &&
+      (!mt->is_string() || std::string_view(mt->as_string()) != media_types::oci_index)) {
+    return detail::invalid(dir,
+                           "index.json: mediaType is not " + std::string(media_types::oci_index));
+  }
+  if (const auto* a = obj.if_contains("annotations"); a != nullptr && a->is_object()) {
+    for (const auto& kv : a->as_object()) {
+      if (kv.value().is_string()) {
+        out.annotations.emplace(std::string(kv.key()), std::string(kv.value().as_string()));
+      }
+    }
+  }
+  const auto* list = obj.if_contains("manifests");
+  if (list == nullptr || list->is_null()) return out;
+  if (!list->is_array()) return detail::invalid(dir, "index.json: manifests is not an array");
+  std::size_t i = 0;
+  for (const auto& entry : list->as_array()) {
+    auto d = parse_descriptor(boost::json::serialize(entry));
+    if (!d) {
+      return detail::invalid(
+          dir, "index.json: /manifests/" + std::to_string(i) + ": " + d.error().message());
+    }
+    out.entries.push_back(std::move(d->descriptor));
+    ++i;
+  }
+  return out;
+}
+
 /// An OCI image layout opened for reading. It reads index.json once, at open().
 class image_layout {
  public:
@@ -103,17 +176,7 @@ class image_layout {
       }
       return marker.error();
     }
-    boost::system::error_code ec;
-    const boost::json::value header = boost::json::parse(*marker, ec);
-    const auto* version =
-        header.is_object() ? header.as_object().if_contains("imageLayoutVersion") : nullptr;
-    if (ec || version == nullptr || !version->is_string()) {
-      return detail::invalid(dir, "oci-layout is not {\"imageLayoutVersion\": \"1.0.0\"}");
-    }
-    if (std::string_view(version->as_string()) != layout_version) {
-      return detail::invalid(dir, "imageLayoutVersion '" + std::string(version->as_string()) +
-                                      "' (ocikit reads 1.0.0)");
-    }
+    if (auto ok = check_layout_file(*marker, dir); !ok) return ok.error();
     auto index = detail::read_small_file(dir / "index.json", max_manifest_size);
     if (!index) {
       if (index.error().code() == errc::layout_not_found) {
@@ -121,7 +184,10 @@ class image_layout {
       }
       return index.error();
     }
-    if (auto r = l.read_index(*index); !r) return r.error();
+    auto contents = parse_index_file(*index, dir);
+    if (!contents) return contents.error();
+    l.entries_ = std::move(contents->entries);
+    l.annotations_ = std::move(contents->annotations);
     return l;
   }
 
@@ -242,44 +308,6 @@ class image_layout {
     }
     if (untagged != 0) s += "; " + std::to_string(untagged) + " untagged";
     return s;
-  }
-
-  result<void> read_index(std::string_view bytes) {
-    boost::system::error_code ec;
-    const boost::json::value doc = boost::json::parse(bytes, ec);
-    if (ec || !doc.is_object()) return detail::invalid(dir_, "index.json is not a JSON object");
-    const auto& obj = doc.as_object();
-    if (const auto* sv = obj.if_contains("schemaVersion");
-        sv == nullptr || !sv->is_int64() || sv->as_int64() != 2) {
-      return detail::invalid(dir_, "index.json: schemaVersion is not 2");
-    }
-    if (const auto* mt = obj.if_contains("mediaType");
-        mt != nullptr &&
-        (!mt->is_string() || std::string_view(mt->as_string()) != media_types::oci_index)) {
-      return detail::invalid(dir_,
-                             "index.json: mediaType is not " + std::string(media_types::oci_index));
-    }
-    if (const auto* a = obj.if_contains("annotations"); a != nullptr && a->is_object()) {
-      for (const auto& kv : a->as_object()) {
-        if (kv.value().is_string()) {
-          annotations_.emplace(std::string(kv.key()), std::string(kv.value().as_string()));
-        }
-      }
-    }
-    const auto* list = obj.if_contains("manifests");
-    if (list == nullptr || list->is_null()) return {};
-    if (!list->is_array()) return detail::invalid(dir_, "index.json: manifests is not an array");
-    std::size_t i = 0;
-    for (const auto& entry : list->as_array()) {
-      auto d = parse_descriptor(boost::json::serialize(entry));
-      if (!d) {
-        return detail::invalid(
-            dir_, "index.json: /manifests/" + std::to_string(i) + ": " + d.error().message());
-      }
-      entries_.push_back(std::move(d->descriptor));
-      ++i;
-    }
-    return {};
   }
 
   std::filesystem::path dir_;

@@ -7,6 +7,8 @@
 //   writer.write_bytes(descriptor, bytes)          a manifest's exact bytes
 //   writer.add(descriptor, name)                   an index.json entry (name "" = untagged)
 //   writer.commit()                                writes index.json
+//   ocikit::layout::serialize_index_file(entries, annotations)   index.json's text (as commit()
+//                                                   writes it; parse_index_file reads it back)
 //
 // Durability: every file is written to a temp file at the layout's top (never inside
 // `blobs/<alg>/`, where umoci gc refuses names that are not digests), fsynced, renamed into
@@ -47,6 +49,29 @@
 #include "ocikit/store/stream.hpp"
 
 namespace ocikit::layout {
+
+/// The text of an index.json listing `entries` with the top-level `annotations`, as skopeo
+/// writes it: schemaVersion 2, the index mediaType, `manifests` (an empty array rather than
+/// null), and `annotations` when there are any. parse_index_file reads it back unchanged.
+/// Example: `serialize_index_file({}, {})` is
+/// `{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}`.
+inline std::string serialize_index_file(const std::vector<descriptor>& entries,
+                                        const annotation_map& annotations) {
+  std::string out = R"({"schemaVersion":2,"mediaType":")";
+  out += media_types::oci_index;
+  out += R"(","manifests":[)";
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (i != 0) out += ',';
+    json::write(out, entries[i]);
+  }
+  out += ']';
+  if (!annotations.empty()) {
+    out += R"(,"annotations":)";
+    json::write(out, annotations);
+  }
+  out += "}";
+  return out;
+}
 
 /// Writes an OCI image layout (see the top of this file).
 class layout_writer {
@@ -156,20 +181,8 @@ class layout_writer {
 
   /// Writes index.json durably.
   result<void> commit() {
-    std::string out = R"({"schemaVersion":2,"mediaType":")";
-    out += media_types::oci_index;
-    out += R"(","manifests":[)";
-    for (std::size_t i = 0; i < entries_.size(); ++i) {
-      if (i != 0) out += ',';
-      json::write(out, entries_[i]);
-    }
-    out += ']';
-    if (!annotations_.empty()) {
-      out += R"(,"annotations":)";
-      json::write(out, annotations_);
-    }
-    out += "}";
-    return detail::sfs::write_file_atomic(dir_ / "index.json", out, dir_);
+    return detail::sfs::write_file_atomic(dir_ / "index.json",
+                                          serialize_index_file(entries_, annotations_), dir_);
   }
 
  private:

@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <regex>
@@ -119,7 +120,9 @@ struct purge_report {
   std::vector<purge_item> skipped;  ///< matched but kept: locked, or a child of an index
 };
 
-/// Parses a duration such as "2d", "1h30m", "90s", "0" (units d, h, m, s; Azure's --ago).
+/// Parses a duration such as "2d", "1h30m", "90s", "0" (units d, h, m, s; Azure's --ago):
+/// numbers of at most 2^40 with a unit each, summed; store.invalid_name for anything else or a
+/// total past the range of std::int64_t seconds.
 inline result<std::chrono::seconds> parse_duration(std::string_view text) {
   const auto bad = [&] {
     return error(errc::store_invalid_name, error::npos,
@@ -139,13 +142,17 @@ inline result<std::chrono::seconds> parse_duration(std::string_view text) {
       ++i;
     }
     if (i == start || i == text.size()) return bad();
+    std::int64_t unit = 0;
     switch (text[i]) {
-      case 'd': total += n * 86400; break;
-      case 'h': total += n * 3600; break;
-      case 'm': total += n * 60; break;
-      case 's': total += n; break;
+      case 'd': unit = 86400; break;
+      case 'h': unit = 3600; break;
+      case 'm': unit = 60; break;
+      case 's': unit = 1; break;
       default: return bad();
     }
+    // n * unit fits (n <= 2^40); the sum must too.
+    if (n * unit > std::numeric_limits<std::int64_t>::max() - total) return bad();
+    total += n * unit;
     ++i;
   }
   return std::chrono::seconds(total);

@@ -31,6 +31,7 @@
 #include "ocikit/descriptor.hpp"
 #include "ocikit/digest.hpp"
 #include "ocikit/error.hpp"
+#include "ocikit/json/scan.hpp"
 #include "ocikit/json/serialize.hpp"
 #include "ocikit/media_type.hpp"
 #include "ocikit/store/detail/fs.hpp"
@@ -154,16 +155,12 @@ inline result<entry> entry_from_json(const boost::json::object& o, std::string_v
   auto parsed = ocikit::digest::parse(string_of(*dg), algorithm_set::all());
   if (!parsed) return corrupt(where, "an entry's digest is invalid: " + parsed.error().message());
   e.d.digest = std::move(*parsed);
+  // Boost.JSON reads a number past INT64_MAX as a uint64: no size a descriptor can hold.
   const auto* sz = o.if_contains("size");
   if (sz == nullptr || !sz->is_int64() || sz->get_int64() < 0) {
-    if (sz != nullptr && sz->is_uint64()) {
-      e.d.size = static_cast<std::int64_t>(sz->get_uint64());
-    } else {
-      return corrupt(where, "an entry has no valid size");
-    }
-  } else {
-    e.d.size = sz->get_int64();
+    return corrupt(where, "an entry has no valid size");
   }
+  e.d.size = sz->get_int64();
   if (const auto* a = o.if_contains("annotations"); a != nullptr && a->is_object()) {
     for (const auto& kv : a->get_object()) {
       if (kv.value().is_string()) {
@@ -191,7 +188,9 @@ namespace fast {
 
 // A reader of the entry lines ocikit writes (ocikit::json::write of a descriptor: no
 // whitespace, no escapes in the common case); anything else makes it give up, and the caller
-// takes Boost.JSON.
+// takes Boost.JSON. What it accepts is JSON that Boost.JSON reads the same way (fuzzed by
+// fuzz/store_index.cpp): strings are checked for control characters and UTF-8, numbers for
+// leading zeros, and a repeated annotation key keeps its last value.
 struct reader {
   std::string_view s;
   std::size_t p = 0;
@@ -203,23 +202,39 @@ struct reader {
     }
     return false;
   }
+  // A string without escapes, control characters or bad UTF-8 (what JSON allows unescaped).
   bool string(std::string_view& out) noexcept {
     if (!eat('"')) return false;
-    const std::size_t q = s.find('"', p);
-    if (q == std::string_view::npos) return false;
-    out = s.substr(p, q - p);
-    p = q + 1;
+    const char* const begin = s.data();
+    const char* const q = ocikit::json::detail::string_end(begin + p, begin, begin + s.size());
+    if (q == nullptr) return false;
+    const auto end = static_cast<std::size_t>(q - begin);
+    out = s.substr(p, end - p);
+    p = end + 1;
     return true;
   }
+  // A JSON integer of at most 18 digits, not negative (no leading zeros, as JSON says).
   bool integer(std::int64_t& out) noexcept {
-    const std::size_t start = p;
-    std::int64_t v = 0;
-    while (p < s.size() && s[p] >= '0' && s[p] <= '9' && p - start < 18) {
-      v = v * 10 + (s[p] - '0');
-      ++p;
-    }
-    out = v;
-    return p != start && (p == s.size() || s[p] < '0' || s[p] > '9');
+    if (p == s.size() || s[p] == '-') return false;
+    std::uint64_t v = 0;
+    const char* const e = ocikit::json::detail::integer(s.data() + p, s.data() + s.size(), v);
+    if (e == nullptr) return false;
+    p = static_cast<std::size_t>(e - s.data());
+    out = static_cast<std::int64_t>(v);
+    return true;
+  }
+  // An object of string members, `add(key, value)` called for each in order.
+  template <class Add>
+  bool string_object(Add&& add) {
+    if (!eat('{')) return false;
+    if (eat('}')) return true;
+    do {
+      std::string_view k;
+      std::string_view v;
+      if (!string(k) || !eat(':') || !string(v)) return false;
+      add(k, v);
+    } while (eat(','));
+    return eat('}');
   }
 };
 
@@ -252,16 +267,11 @@ inline bool read_entry(std::string_view line, entry& e) {
       if (!r.string(v)) return false;
       e.d.artifact_type = std::string(v);
     } else if (key == "annotations") {
-      if (!r.eat('{')) return false;
-      if (!r.eat('}')) {
-        do {
-          std::string_view k;
-          std::string_view v;
-          if (!r.string(k) || !r.eat(':') || !r.string(v)) return false;
-          e.d.annotations.emplace_hint(e.d.annotations.end(), std::string(k), std::string(v));
-        } while (r.eat(','));
-        if (!r.eat('}')) return false;
-      }
+      // A repeated key: the last one counts, as in Boost.JSON's parse.
+      const bool ok = r.string_object([&](std::string_view k, std::string_view v) {
+        e.d.annotations.insert_or_assign(e.d.annotations.end(), std::string(k), std::string(v));
+      });
+      if (!ok) return false;
     } else {
       return false;
     }
@@ -277,9 +287,10 @@ struct entry_view {
   std::int64_t size = 0;
   std::vector<std::pair<std::string_view, std::string_view>> annotations;
 
+  /// The value of `key` (the last one when the line repeats it, as entry's parse reads it).
   [[nodiscard]] std::string_view annotation(std::string_view key) const noexcept {
-    for (const auto& [k, v] : annotations) {
-      if (k == key) return v;
+    for (auto it = annotations.rbegin(); it != annotations.rend(); ++it) {
+      if (it->first == key) return it->second;
     }
     return {};
   }
@@ -304,16 +315,9 @@ inline bool read_entry_view(std::string_view line, entry_view& e) {
     } else if (key == "artifactType") {
       if (!r.string(e.artifact_type)) return false;
     } else if (key == "annotations") {
-      if (!r.eat('{')) return false;
-      if (!r.eat('}')) {
-        do {
-          std::string_view k;
-          std::string_view v;
-          if (!r.string(k) || !r.eat(':') || !r.string(v)) return false;
-          e.annotations.emplace_back(k, v);
-        } while (r.eat(','));
-        if (!r.eat('}')) return false;
-      }
+      const bool ok = r.string_object(
+          [&](std::string_view k, std::string_view v) { e.annotations.emplace_back(k, v); });
+      if (!ok) return false;
     } else {
       return false;
     }
@@ -544,7 +548,9 @@ class repo_index {
     if (ec || !v.is_object()) return false;
     if (const auto* a = v.get_object().if_contains("annotations"); a && a->is_object()) {
       for (const auto& kv : a->get_object()) {
-        annotations.emplace(std::string(kv.key()), std::string(string_of(kv.value())));
+        if (kv.value().is_string()) {
+          annotations.emplace(std::string(kv.key()), std::string(string_of(kv.value())));
+        }
       }
     }
     return true;
