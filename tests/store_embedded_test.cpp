@@ -1,19 +1,25 @@
 #include "ocikit/store/store.hpp"
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "ocikit/hash.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -1002,4 +1008,156 @@ TEST_CASE("fault points kill the process at the named step and the store stays c
     REQUIRE(f2.has_value());
     CHECK(f2->problems.empty());
   }
+}
+
+namespace {
+
+// Gives its bytes `step` at a time (as a pipe would), however large the buffer.
+class trickle_source : public ocikit::store::byte_source {
+ public:
+  trickle_source(std::string_view bytes, std::size_t step) : bytes_(bytes), step_(step) {}
+  ocikit::result<std::size_t> read(std::span<std::byte> buffer) override {
+    const std::size_t n = std::min({buffer.size(), step_, bytes_.size() - pos_});
+    std::memcpy(buffer.data(), bytes_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  std::string_view bytes_;
+  std::size_t step_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("a large blob: hashed beside the writes, pulled by a kernel copy, verified") {
+  scratch sc;
+  auto s = make_store(sc);
+  // More than the ingest ring holds (4 slots of 4 MiB), so that its slots are reused.
+  const std::string big = ocikit_test::pseudo_random_bytes((std::size_t{21} << 20) + 12345);
+  const image im = make_image("big", {big});
+
+  SECTION("pushed in 4 MiB reads and in small ones, the digest is that of the bytes") {
+    ocikit::store::memory_source whole(big);
+    auto a = s.push_blob("big", whole);
+    REQUIRE(a.has_value());
+    CHECK(a->digest.str() == sha256(big));
+    CHECK(a->size == static_cast<std::int64_t>(big.size()));
+    scratch other;
+    auto s2 = make_store(other);
+    trickle_source drops(big, 65537);
+    auto b = s2.push_blob("big", drops);
+    REQUIRE(b.has_value());
+    CHECK(b->digest.str() == sha256(big));
+    // An expected digest that the bytes do not have: refused, nothing left behind.
+    scratch third;
+    auto s3 = make_store(third);
+    ocikit::store::blob_expectation wrong;
+    wrong.digest = ocikit::digest::parse(sha256("other")).value();
+    ocikit::store::memory_source again(big);
+    auto c = s3.push_blob("big", again, wrong);
+    REQUIRE(!c.has_value());
+    CHECK(c.error() == errc::store_digest_mismatch);
+    CHECK(ocikit::store::detail::list_dir(s3.private_path() / "uploads").empty());
+  }
+
+  SECTION("pulled to a file, to an appending file and to memory: the same bytes") {
+    push_image(s, "big:v1", im);
+    const auto d = ocikit::digest::parse(sha256(big)).value();
+    for (const int extra : {0, O_APPEND}) {
+      const fs::path out = sc.dir / ("out" + std::to_string(extra));
+      const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | extra, 0644);
+      REQUIRE(fd >= 0);
+      ocikit::store::fd_sink sink(fd, "the output file");
+      CHECK(sink.native_handle() == fd);
+      auto r = s.pull_blob("big", d, sink);
+      ::close(fd);
+      REQUIRE(r.has_value());
+      CHECK(r->size == static_cast<std::int64_t>(big.size()));
+      CHECK(file_text(out) == big);
+    }
+    ocikit::store::string_sink mem;
+    REQUIRE(s.pull_blob("big", d, mem).has_value());
+    CHECK(mem.data == big);
+
+    // One byte changed in the pool: the kernel copy's verdict is a digest mismatch.
+    const auto pool = s.pool_path(d);
+    fs::permissions(pool, fs::perms::owner_write, fs::perm_options::add);
+    {
+      std::fstream f(pool, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(static_cast<std::streamoff>(big.size() / 2));
+      f.put(static_cast<char>(big[big.size() / 2] ^ 1));
+    }
+    const fs::path out = sc.dir / "damaged";
+    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    REQUIRE(fd >= 0);
+    ocikit::store::fd_sink sink(fd);
+    auto r = s.pull_blob("big", d, sink);
+    ::close(fd);
+    REQUIRE(!r.has_value());
+    CHECK(r.error() == errc::store_digest_mismatch);
+  }
+}
+
+TEST_CASE("parse_duration: bounds of a number and of the total") {
+  using ocikit::store::parse_duration;
+  CHECK(parse_duration("1099511627776s").value().count() == 1099511627776);
+  CHECK(parse_duration("1099511627776d").value().count() == 1099511627776 * 86400);
+  CHECK(parse_duration("1099511627777s").error() == errc::store_invalid_name);
+  CHECK(parse_duration("1d2h3m4s").value().count() == 93784);
+  CHECK(parse_duration("1s1s").value().count() == 2);
+  // 97 terms of 2^40 days still fit in std::int64_t seconds; the 98th does not.
+  std::string fits;
+  for (int i = 0; i < 97; ++i) fits += "1099511627776d";
+  CHECK(parse_duration(fits).value().count() == 97 * 1099511627776 * 86400);
+  auto over = parse_duration(fits + "1099511627776d");
+  REQUIRE(!over.has_value());
+  CHECK(over.error() == errc::store_invalid_name);
+  CHECK(over.error().message().find("numbers with units") != std::string::npos);
+  CHECK(parse_duration("").error() == errc::store_invalid_name);
+  CHECK(parse_duration("d").error() == errc::store_invalid_name);
+}
+
+TEST_CASE("index.json lines: the fast reader takes only what Boost.JSON reads the same way") {
+  namespace sd = ocikit::store::detail;
+  const std::string d = sha256("a");
+  const std::string head =
+      R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + d +
+      R"(","size":)";
+  sd::entry e;
+  sd::fast::entry_view v;
+  // ocikit's own spelling: the fast path.
+  const std::string good = head + R"(7,"annotations":{"k":"x","k2":"\u00e9"}})";
+  CHECK(!sd::fast::read_entry(good, e));  // an escape: Boost.JSON reads it
+  const std::string plain = head + R"(7,"annotations":{"k":"é"}})";
+  REQUIRE(sd::fast::read_entry(plain, e));
+  CHECK(e.annotation("k") == "é");
+  // A repeated key keeps its last value on every path.
+  const std::string twice = head + R"(7,"annotations":{"k":"1","k":"2"}})";
+  REQUIRE(sd::fast::read_entry(twice, e));
+  CHECK(e.annotation("k") == "2");
+  REQUIRE(sd::fast::read_entry_view(twice, v));
+  CHECK(v.annotation("k") == "2");
+  // Not JSON: left to Boost.JSON, which refuses it.
+  for (const std::string& bad : {head + "007}", head + "7,\"annotations\":{\"k\":\"\x01\"}}",
+                                 head + "7,\"annotations\":{\"k\":\"\x90\"}}", head + "-7}"}) {
+    INFO(bad);
+    sd::entry x;
+    CHECK(!sd::fast::read_entry(bad, x));
+    CHECK(sd::parse_entry(bad, "index.json").error() == errc::store_corrupt);
+  }
+}
+
+TEST_CASE("index.json lines: a size past INT64_MAX is refused, not wrapped") {
+  namespace sd = ocikit::store::detail;
+  const std::string line =
+      R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + sha256("a") +
+      R"(","size":9446744073709551614})";
+  auto e = sd::parse_entry(line, "index.json");
+  REQUIRE(!e.has_value());
+  CHECK(e.error() == errc::store_corrupt);
+  CHECK(e.error().message() ==
+        "the store is inconsistent: index.json: an entry has no valid size; run `ocikit store fsck "
+        "--repair`");
 }

@@ -43,6 +43,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -56,6 +58,7 @@
 #include "ocikit/media_type.hpp"
 #include "ocikit/parse_manifest.hpp"
 #include "ocikit/store/detail/fs.hpp"
+#include "ocikit/store/detail/hash_pipeline.hpp"
 #include "ocikit/store/detail/repo_index.hpp"
 #include "ocikit/store/fault.hpp"
 #include "ocikit/store/registry.hpp"
@@ -580,25 +583,27 @@ inline result<blob_info> embedded_store::ingest(std::string_view repository, byt
       if (!p.empty()) ::unlink(p.c_str());
     }
   } cleanup{tmp->path};
-  const std::size_t buffer_size = transfer_buffer_size * 4;
-  const ocikit::detail::page_buffer buffer(static_cast<std::byte*>(
-      ::operator new (buffer_size, std::align_val_t{ocikit::detail::page_size})));
+  // Read into one slot while the worker hashes the ones before it: hashing overlaps reading
+  // and writing. Declared after the hasher, so that it stops (joins) before the hasher goes.
+  detail::hash_ring ring(4, transfer_buffer_size * 4,
+                         [&h = *hasher](std::span<const std::byte> bytes) { h.update(bytes); });
   std::uint64_t written = 0;
   std::uint64_t synced = 0;
   for (;;) {
-    auto n = content.read(std::span<std::byte>(buffer.get(), buffer_size));
+    const std::span<std::byte> slot = ring.next();
+    auto n = content.read(slot);
     if (!n) return n.error();
     if (*n == 0) break;
-    hasher->update(std::span<const std::byte>(buffer.get(), *n));
     written += *n;
     if (expected.size >= 0 && written > static_cast<std::uint64_t>(expected.size)) {
       return error(errc::store_size_mismatch, error::npos,
                    "expected " + std::to_string(expected.size) + " bytes, got at least " +
                        std::to_string(written));
     }
-    if (auto w = detail::write_all(
-            tmp->fd.get(), std::string_view(reinterpret_cast<const char*>(buffer.get()), *n),
-            tmp->path);
+    ring.submit(*n);
+    if (auto w = detail::write_all(tmp->fd.get(),
+                                   std::string_view(reinterpret_cast<const char*>(slot.data()), *n),
+                                   tmp->path);
         !w) {
       return w.error();
     }
@@ -609,6 +614,7 @@ inline result<blob_info> embedded_store::ingest(std::string_view repository, byt
       synced = written;
     }
   }
+  ring.finish();
   fault_point("blob.written");
   auto got = hasher->try_finish();
   if (!got) return got.error();
@@ -694,10 +700,55 @@ class file_blob_reader : public blob_reader {
     if (auto ok = verifier_.update(std::span<const std::byte>(buffer.data(), *n)); !ok) {
       return stored_error(ok.error());
     }
+    consumed_ += *n;
     return *n;
   }
 
+  // From the start of a regular file to a descriptor: the kernel copies it (copy_file_range,
+  // sendfile) on a second thread while this one hashes the file. A stored blob never changes,
+  // so both read the same bytes; the verdict comes when both are done, as read()'s does.
+  result<std::uint64_t> copy_to(byte_sink& out) override {
+    const int to = out.native_handle();
+    const std::int64_t size = file_->size_hint();
+    if (to < 0 || done_ || consumed_ != 0 || size < kernel_copy_threshold) {
+      return copy(*this, out);
+    }
+    const int from = file_->native_handle();
+    result<std::uint64_t> copied = std::uint64_t{0};
+    const auto run_copy = [&] {
+      copied = kernel_copy(from, 0, to, static_cast<std::uint64_t>(size), "the output");
+    };
+    std::thread copier;
+    try {
+      copier = std::thread(run_copy);
+    } catch (const std::system_error&) {
+      run_copy();  // no thread: copy, then hash
+    }
+    const ocikit::detail::page_buffer buffer(static_cast<std::byte*>(::operator new (
+        ocikit::detail::file_block_size, std::align_val_t{ocikit::detail::page_size})));
+    std::uint64_t hashed = 0;
+    auto read =
+        for_each_read(from, std::span<std::byte>(buffer.get(), ocikit::detail::file_block_size),
+                      "the blob " + info_.digest.str(), [&](std::span<const std::byte> bytes) {
+                        hashed += bytes.size();
+                        (void)verifier_.update(bytes);  // the verdict comes from verify()
+                      });
+    if (copier.joinable()) copier.join();
+    done_ = true;
+    if (!copied) return copied.error();
+    if (!read) return read.error();
+    if (auto ok = verifier_.verify(); !ok) return stored_error(ok.error());
+    if (*copied != hashed) {
+      return error(errc::store_io, error::npos,
+                   "the stored blob " + info_.digest.str() + " changed while it was read");
+    }
+    return *copied;
+  }
+
  private:
+  // Smaller blobs take read(): a thread costs more than it saves.
+  static constexpr std::int64_t kernel_copy_threshold = std::int64_t{4} << 20;
+
   error stored_error(const error& e) const {
     const errc code =
         e == errc::content_size_mismatch ? errc::store_size_mismatch : errc::store_digest_mismatch;
@@ -708,6 +759,7 @@ class file_blob_reader : public blob_reader {
   std::unique_ptr<file_source> file_;
   verifier verifier_;
   blob_info info_;
+  std::uint64_t consumed_ = 0;
   bool done_ = false;
 };
 

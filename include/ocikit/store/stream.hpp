@@ -2,7 +2,9 @@
 //
 //   ocikit::store::byte_source    read(buffer) -> result<size_t>, 0 at the end
 //   ocikit::store::byte_sink      write(bytes) -> result<void>
-//   fd_source / fd_sink           a file descriptor (file_source::open(path) owns one)
+//   fd_source / fd_sink           a file descriptor (file_source::open(path) owns one);
+//                                 native_handle() names it, so that a blob reader can copy to an
+//                                 fd_sink in the kernel (blob_reader::copy_to)
 //   memory_source / string_sink   a buffer in memory (tests, small documents)
 //   istream_source / ostream_sink iostreams
 //   ocikit::store::copy(source, sink, buffer_size)   -> result<std::uint64_t> bytes copied
@@ -67,6 +69,10 @@ class byte_sink {
 
   /// Writes all of `bytes`.
   virtual result<void> write(std::span<const std::byte> bytes) = 0;
+  /// The file descriptor this sink writes to with nothing buffered in between, or -1. A source
+  /// may write there directly (in the kernel) instead of calling write(). Example: an fd_sink
+  /// over stdout says 1.
+  [[nodiscard]] virtual int native_handle() const noexcept { return -1; }
 };
 
 namespace detail {
@@ -92,6 +98,8 @@ class fd_source : public byte_source {
     }
   }
   [[nodiscard]] std::int64_t size_hint() const noexcept override { return size_; }
+  /// The descriptor read from. Example: `fd_source(0).native_handle() == 0`
+  [[nodiscard]] int native_handle() const noexcept { return fd_; }
 
  protected:
   int fd_;
@@ -175,6 +183,7 @@ class fd_sink : public byte_sink {
     }
     return {};
   }
+  [[nodiscard]] int native_handle() const noexcept override { return fd_; }
 
  private:
   int fd_;
