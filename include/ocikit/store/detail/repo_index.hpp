@@ -289,10 +289,9 @@ struct entry_view {
 
   /// The value of `key` (the last one when the line repeats it, as entry's parse reads it).
   [[nodiscard]] std::string_view annotation(std::string_view key) const noexcept {
-    for (auto it = annotations.rbegin(); it != annotations.rend(); ++it) {
-      if (it->first == key) return it->second;
-    }
-    return {};
+    const auto it = std::find_if(annotations.rbegin(), annotations.rend(),
+                                 [&](const auto& kv) { return kv.first == key; });
+    return it == annotations.rend() ? std::string_view{} : it->second;
   }
 };
 
