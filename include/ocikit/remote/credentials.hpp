@@ -46,6 +46,7 @@
 #include "ocikit/detail/ascii.hpp"
 #include "ocikit/detail/base64.hpp"
 #include "ocikit/error.hpp"
+#include "ocikit/file.hpp"
 
 extern char** environ;  // NOLINT(readability-redundant-declaration): for posix_spawnp
 
@@ -220,29 +221,15 @@ class auth_file {
   static result<auth_file> load(const std::filesystem::path& path) {
     auth_file f;
     f.path_ = path;
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    const unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
       if (errno == ENOENT) return f;
       return detail::credentials_error(path, std::strerror(errno));
     }
-    std::string text;
-    char buf[65536];
-    for (;;) {
-      const ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        const int err = errno;
-        ::close(fd);
-        return detail::credentials_error(path, std::strerror(err));
-      }
-      if (n == 0) break;
-      text.append(buf, static_cast<std::size_t>(n));
-      if (text.size() > (std::size_t{16} << 20)) {
-        ::close(fd);
-        return detail::credentials_error(path, "larger than 16 MiB");
-      }
-    }
-    ::close(fd);
+    auto in = read_at_most(fd.get(), std::size_t{16} << 20, file_name(path));
+    if (!in) return detail::credentials_error(path, in.error().message());
+    if (in->too_large) return detail::credentials_error(path, "larger than 16 MiB");
+    const std::string& text = in->bytes;
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) return f;
     boost::system::error_code ec;
     auto v = boost::json::parse(text, ec);
