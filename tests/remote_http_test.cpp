@@ -458,10 +458,11 @@ TEST_CASE("one client, many threads", "[.server][remote][http]") {
   remote::http_client c(quick());
   std::atomic<int> good{0};
   std::vector<std::thread> threads;
-  for (int t = 0; t < 8; ++t) {
+  threads.reserve(8);
+  for (std::size_t t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 20; ++i) {
-        const std::size_t n = static_cast<std::size_t>(1000 * (t + 1) + i);
+      for (std::size_t i = 0; i < 20; ++i) {
+        const std::size_t n = 1000 * (t + 1) + i;
         auto got = c.send(get(base + "/bytes?n=" + std::to_string(n)));
         if (got && got->status == 200 && got->body == pattern(n)) ++good;
       }
