@@ -224,6 +224,34 @@ TEST_CASE("keep-alive: sequential requests share one connection", "[.server][rem
   CHECK(c.stats().connections_reused == 12);
 }
 
+TEST_CASE("pooled connections: a closed one is not reused, an abandoned body is not pooled",
+          "[.server][remote][http]") {
+  const auto base = env("OCIKIT_TEST_HTTP");
+  remote::http_client c(quick());
+  auto first = c.send(get(base + "/close-after"));
+  REQUIRE(first.has_value());
+  CHECK(first->body == "bye");
+  // Give the server's close time to arrive: the pool sees it and opens a new connection.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto second = c.send(get(base + "/bytes?n=10"));
+  REQUIRE(second.has_value());
+  CHECK(second->body == pattern(10));
+  CHECK(c.stats().connections_opened == 2);
+  CHECK(c.stats().retries == 0);
+  {
+    auto partial = c.open(get(base + "/bytes?n=1000000"));
+    REQUIRE(partial.has_value());
+    std::string buf(10, '\0');
+    auto n = (*partial)->read(std::as_writable_bytes(std::span(buf)));
+    REQUIRE(n.has_value());
+    CHECK(*n == 10);
+  }  // dropped before the end: its connection is closed, not pooled
+  auto third = c.send(get(base + "/bytes?n=100"));
+  REQUIRE(third.has_value());
+  CHECK(third->body == pattern(100));
+  CHECK(c.stats().connections_opened == 3);
+}
+
 TEST_CASE("bodies: Content-Length, chunked, to the close; send() bounded by max_body",
           "[.server][remote][http]") {
   const auto base = env("OCIKIT_TEST_HTTP");

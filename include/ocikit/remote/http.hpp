@@ -462,26 +462,33 @@ class http_connection {
   /// Resolves, connects and (https) shakes hands.
   result<void> connect(const url& u, const client_options& o, ssl::context* tls,
                        std::string_view what) {
-    tcp::resolver resolver(ioc_);
-    tcp::resolver::results_type endpoints;
+    std::vector<tcp::endpoint> endpoints;
     beast::error_code ec;
-    bool done = false;
-    resolver.async_resolve(u.host, u.port, [&](beast::error_code e, tcp::resolver::results_type r) {
-      ec = e;
-      endpoints = std::move(r);
-      done = true;
-    });
-    ioc_.restart();
-    ioc_.run_for(o.connect_timeout);
-    if (!done) {
-      resolver.cancel();
+    const auto port = static_cast<unsigned short>(std::stoul(u.port));
+    if (const auto literal = asio::ip::make_address(u.host, ec); !ec) {
+      // An address: no resolver (and none of its threads).
+      endpoints.emplace_back(literal, port);
+    } else {
+      tcp::resolver resolver(ioc_);
+      bool done = false;
+      resolver.async_resolve(u.host, u.port,
+                             [&](beast::error_code e, const tcp::resolver::results_type& r) {
+                               ec = e;
+                               for (const auto& entry : r) endpoints.push_back(entry.endpoint());
+                               done = true;
+                             });
       ioc_.restart();
-      ioc_.run();
-      return transport_error(errc::remote_timeout, what, "resolving " + u.host + " timed out");
-    }
-    if (ec) {
-      return transport_error(errc::remote_connect, what,
-                             "cannot resolve " + u.host + ": " + ec.message());
+      ioc_.run_for(o.connect_timeout);
+      if (!done) {
+        resolver.cancel();
+        ioc_.restart();
+        ioc_.run();
+        return transport_error(errc::remote_timeout, what, "resolving " + u.host + " timed out");
+      }
+      if (ec || endpoints.empty()) {
+        return transport_error(errc::remote_connect, what,
+                               "cannot resolve " + u.host + ": " + ec.message());
+      }
     }
     plain_ = std::make_unique<beast::tcp_stream>(ioc_);
     plain_->expires_after(o.connect_timeout);
