@@ -169,6 +169,12 @@ std::string pattern(std::size_t n) {
   return s;
 }
 
+/// One read of at most `n` bytes.
+ocikit::result<std::size_t> read_once(ocikit::store::byte_source& in, std::size_t n) {
+  std::string buf(n, '\0');
+  return in.read(std::as_writable_bytes(std::span(buf)));
+}
+
 std::string read_all(ocikit::store::byte_source& in, std::size_t chunk = 1 << 20) {
   std::string out;
   std::string buf(chunk, '\0');
@@ -241,8 +247,7 @@ TEST_CASE("pooled connections: a closed one is not reused, an abandoned body is 
   {
     auto partial = c.open(get(base + "/bytes?n=1000000"));
     REQUIRE(partial.has_value());
-    std::string buf(10, '\0');
-    auto n = (*partial)->read(std::as_writable_bytes(std::span(buf)));
+    auto n = read_once(**partial, 10);
     REQUIRE(n.has_value());
     CHECK(*n == 10);
   }  // dropped before the end: its connection is closed, not pooled
@@ -286,11 +291,10 @@ TEST_CASE("a body that ends before its Content-Length is remote.protocol",
   CHECK(got.error().message().find("50 of the 100 bytes") != std::string::npos);
   auto opened = c.open(get(base + "/truncated"));
   REQUIRE(opened.has_value());
-  std::string buf(1000, '\0');
-  auto first = (*opened)->read(std::as_writable_bytes(std::span(buf)));
+  auto first = read_once(**opened, 1000);
   REQUIRE(first.has_value());
   CHECK(*first == 50);
-  auto second = (*opened)->read(std::as_writable_bytes(std::span(buf)));
+  auto second = read_once(**opened, 1000);
   REQUIRE_FALSE(second.has_value());
   CHECK(second.error() == errc::remote_protocol);
 }
@@ -414,11 +418,10 @@ TEST_CASE("timeouts: a slow header and a stalled body", "[.server][remote][http]
 
   auto stall = c.open(get(base + "/stall?delay=3"));
   REQUIRE(stall.has_value());
-  std::string buf(1000, '\0');
-  auto first = (*stall)->read(std::as_writable_bytes(std::span(buf)));
+  auto first = read_once(**stall, 1000);
   REQUIRE(first.has_value());
   CHECK(*first == 10);
-  auto second = (*stall)->read(std::as_writable_bytes(std::span(buf)));
+  auto second = read_once(**stall, 1000);
   REQUIRE_FALSE(second.has_value());
   CHECK(second.error() == errc::remote_timeout);
 }
