@@ -4,7 +4,7 @@
 // embedded store.
 //
 //   ocikit::remote::remote_options              plain_http, tls (insecure, ca_file), authfile,
-//                                               chunk_size, the http client to share
+//                                               creds, chunk_size, the http client to share
 //   ocikit::remote::remote_registry::open(domain, options)   -> result<unique_ptr<remote_registry>>
 //   registry.login_server()                     the reference domain ("docker.io", "localhost:5000")
 //   registry.origin()                           "https://registry-1.docker.io"
@@ -52,6 +52,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -64,6 +67,7 @@
 
 #include "ocikit/descriptor.hpp"
 #include "ocikit/detail/ascii.hpp"
+#include "ocikit/detail/base64.hpp"
 #include "ocikit/digest.hpp"
 #include "ocikit/distribution.hpp"
 #include "ocikit/error.hpp"
@@ -96,10 +100,9 @@ struct remote_options {
   /// Blobs of known size larger than this are sent in chunks of this size (0: never; a blob of
   /// unknown size always goes in chunks, of this size or 8 MiB).
   std::int64_t chunk_size = 0;
-  /// The client to share (e.g. with another registry object); none: a new one with `client`.
+  /// The client to share (e.g. with another registry object, or one made with other timeouts
+  /// and retries); none: a new one with the default client_options and `tls`.
   std::shared_ptr<http_client> shared_client{};
-  /// The options of a new client (`tls` above replaces client.tls).
-  client_options client{};
 };
 
 /// The chunk size of an upload whose size is unknown, when remote_options::chunk_size is 0.
@@ -193,11 +196,72 @@ inline bool filter_applied(std::string_view header) {
   return false;
 }
 
-/// The refusal of an unexpected response: 404 is store.not_found naming `what`, the rest the
-/// registry's error (error_from_response).
+/// The refusal of an unexpected response (error_from_response: 404 is store.not_found, the
+/// registry's DIGEST_INVALID store.digest_mismatch ...).
 inline error refusal(const response& r, const std::string& what) {
-  if (r.status == 404) return error(errc::store_not_found, error::npos, what);
   return error_from_response(r, what);
+}
+
+/// The credentials file: `authfile`, else $DOCKER_CONFIG/config.json, else
+/// ~/.docker/config.json.
+inline std::string credentials_path(std::string_view authfile) {
+  if (!authfile.empty()) return std::string(authfile);
+  if (const char* d = std::getenv("DOCKER_CONFIG"); d != nullptr && *d != '\0') {
+    return std::string(d) + "/config.json";
+  }
+  const char* home = std::getenv("HOME");
+  return std::string(home != nullptr ? home : ".") + "/.docker/config.json";
+}
+
+/// The credentials of `domain` in a Docker config file (`auths`: base64 `auth` or
+/// `identitytoken`; keys with a scheme or a path match; Docker Hub is
+/// `https://index.docker.io/v1/`). A missing file has none; an unreadable one is
+/// remote.credentials naming the file, never a secret.
+inline result<credentials> find_credentials(std::string_view authfile, std::string_view domain) {
+  const std::string path = credentials_path(authfile);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (!authfile.empty()) {
+      return error(errc::remote_credentials, error::npos, "cannot read '" + path + "'");
+    }
+    return credentials{};
+  }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  boost::system::error_code ec;
+  const boost::json::value doc = boost::json::parse(text, ec);
+  const boost::json::object* root = ec ? nullptr : doc.if_object();
+  if (root == nullptr) {
+    return error(errc::remote_credentials, error::npos, "'" + path + "' is not a JSON object");
+  }
+  const auto* auths = root->if_contains("auths");
+  if (auths == nullptr || !auths->is_object()) return credentials{};
+  const bool hub = domain == docker_hub_domain || domain == "index.docker.io";
+  for (const auto& kv : auths->as_object()) {
+    std::string_view key = kv.key();
+    if (const std::size_t scheme = key.find("://"); scheme != std::string_view::npos) {
+      key.remove_prefix(scheme + 3);
+    }
+    key = key.substr(0, key.find('/'));
+    if (key != domain && !(hub && key == "index.docker.io")) continue;
+    const auto* entry = kv.value().if_object();
+    if (entry == nullptr) continue;
+    credentials c;
+    if (const auto* tok = entry->if_contains("identitytoken"); tok != nullptr && tok->is_string()) {
+      c.identity_token = std::string(tok->as_string());
+    }
+    if (const auto* a = entry->if_contains("auth"); a != nullptr && a->is_string()) {
+      std::string plain;
+      if (!ocikit::detail::decode_base64(std::string_view(a->as_string()), plain).why.empty()) {
+        return error(errc::remote_credentials, error::npos,
+                     "'" + path + "': the auth of '" + std::string(domain) + "' is not base64");
+      }
+      const std::size_t colon = plain.find(':');
+      c.username = plain.substr(0, colon);
+      if (colon != std::string::npos) c.password = plain.substr(colon + 1);
+    }
+    return c;
+  }
+  return credentials{};
 }
 
 /// The number of a `Content-Length` header (-1 when absent or malformed).
@@ -268,21 +332,21 @@ class remote_registry : public store::registry {
     std::unique_ptr<remote_registry> r(new remote_registry());
     r->domain_ = std::string(domain);
     r->host_ = std::string(distribution::registry_host(domain));
-    r->options_ = options;
+    r->plain_http_ = options.plain_http;
+    r->chunk_size_ = options.chunk_size;
     const std::string origin = (options.plain_http ? "http://" : "https://") + r->host_;
     if (auto u = url::parse(origin + "/v2/"); !u) return u.error();
     credentials creds;
     if (options.creds) {
       creds = *options.creds;
     } else {
-      auto file = auth_file::load(options.authfile.empty() ? default_config_path()
-                                                           : std::string(options.authfile));
-      if (!file) return file.error();
-      if (auto found = file->find(r->domain_)) creds = std::move(*found);
+      auto found = detail::find_credentials(options.authfile, r->domain_);
+      if (!found) return found.error();
+      creds = std::move(*found);
     }
     std::shared_ptr<http_client> client = options.shared_client;
     if (!client) {
-      client_options co = options.client;
+      client_options co;
       co.tls = options.tls;
       client = std::make_shared<http_client>(std::move(co));
     }
@@ -320,8 +384,7 @@ class remote_registry : public store::registry {
     auto location = start_upload(repository, scope);
     if (!location) return location.error();
     std::int64_t size = expected.size >= 0 ? expected.size : content.size_hint();
-    const bool chunked =
-        !expected.digest || size < 0 || (options_.chunk_size > 0 && size > options_.chunk_size);
+    const bool chunked = !expected.digest || size < 0 || (chunk_size_ > 0 && size > chunk_size_);
     if (!chunked) return put_monolithic(repository, *location, content, *expected.digest, size);
     return put_chunked(repository, *location, content, expected);
   }
@@ -628,7 +691,7 @@ class remote_registry : public store::registry {
   [[nodiscard]] distribution::endpoint ep(std::string_view repository) const {
     // The repository was checked: it is a valid path behind our domain.
     std::string ref = domain_ + "/" + std::string(repository);
-    auto e = distribution::endpoint::of(ref, {.plain_http = options_.plain_http});
+    auto e = distribution::endpoint::of(ref, {.plain_http = plain_http_});
     return e.value();
   }
   [[nodiscard]] std::string ep_origin() const { return origin(); }
@@ -674,19 +737,6 @@ class remote_registry : public store::registry {
     return std::move(*loc);
   }
 
-  // A failed upload's error: the registry's DIGEST_INVALID / SIZE_INVALID as store errors.
-  static error upload_error(const response& r, const std::string& what) {
-    if (r.status == 400 && r.body.find("DIGEST_INVALID") != std::string::npos) {
-      return error(errc::store_digest_mismatch, error::npos,
-                   what + ": the registry computed another digest");
-    }
-    if (r.status == 400 && r.body.find("SIZE_INVALID") != std::string::npos) {
-      return error(errc::store_size_mismatch, error::npos,
-                   what + ": the registry received another size");
-    }
-    return detail::refusal(r, what);
-  }
-
   result<store::blob_info> put_monolithic(std::string_view repository, const std::string& location,
                                           store::byte_source& content, const ocikit::digest& d,
                                           std::int64_t size) {
@@ -699,7 +749,7 @@ class remote_registry : public store::registry {
     rq.follow_redirects = false;
     auto r = session_->send(std::move(rq), push_scope(repository));
     if (!r) return r.error();
-    if (r->status != 201) return upload_error(*r, blob_name(repository, d.view()));
+    if (r->status != 201) return detail::refusal(*r, blob_name(repository, d.view()));
     return store::blob_info{d, size, false};
   }
 
@@ -713,7 +763,7 @@ class remote_registry : public store::registry {
     auto h = hasher::create(alg);
     if (!h) return h.error();
     detail::hashing_source hashed(content, *h);
-    const std::int64_t chunk = options_.chunk_size > 0 ? options_.chunk_size : default_chunk_size;
+    const std::int64_t chunk = chunk_size_ > 0 ? chunk_size_ : default_chunk_size;
     std::vector<std::byte> buffer(static_cast<std::size_t>(chunk));
     std::int64_t offset = 0;
     for (;;) {
@@ -762,7 +812,7 @@ class remote_registry : public store::registry {
     rq.follow_redirects = false;
     auto r = session_->send(std::move(rq), scope);
     if (!r) return r.error();
-    if (r->status != 201) return upload_error(*r, what);
+    if (r->status != 201) return detail::refusal(*r, what);
     return store::blob_info{std::move(*computed), offset, false};
   }
 
@@ -1029,7 +1079,8 @@ class remote_registry : public store::registry {
 
   std::string domain_;
   std::string host_;
-  remote_options options_;
+  bool plain_http_ = false;
+  std::int64_t chunk_size_ = 0;
   std::unique_ptr<session> session_;
 };
 
