@@ -1,9 +1,7 @@
 // Tests of the parts of ocikit/remote/remote_registry.hpp that need no server: the `Link`
 // header of paginated listings (quoted and bare relations, several links, relation lists, no
 // next), the referrers tag schema's index (added, replaced, unchanged), the client-side
-// artifactType filter and the `OCI-Filters-Applied` header, the Docker config lookup
-// (scheme and path in keys, Docker Hub's key, identity tokens, bad base64 named without the
-// secret), and Content-Length parsing. The end-to-end behaviour against docker-registry is
+// artifactType filter and the `OCI-Filters-Applied` header, and Content-Length parsing. The end-to-end behaviour against docker-registry is
 // tested by tests/remote/*.py.
 #include "ocikit/remote/remote_registry.hpp"  // first: the header must be self-contained
 
@@ -13,7 +11,6 @@
 
 #include "ocikit/hash.hpp"
 #include "ocikit/referrers.hpp"
-#include "test_support.hpp"
 
 namespace {
 
@@ -78,38 +75,6 @@ TEST_CASE("add_referrer: the referrers tag schema's index", "[remote]") {
   CHECK(ocikit::remote::detail::filter_applied("annotation, artifactType"));
   CHECK_FALSE(ocikit::remote::detail::filter_applied(""));
   CHECK_FALSE(ocikit::remote::detail::filter_applied("artifactTypes"));
-}
-
-TEST_CASE("find_credentials reads a Docker config file", "[remote]") {
-  // "user:secret" and "hub:pw" in base64.
-  const ocikit_test::temp_file config(R"({"auths":{
-      "https://registry.example:5000/v1/": {"auth": "dXNlcjpzZWNyZXQ="},
-      "https://index.docker.io/v1/": {"auth": "aHViOnB3"},
-      "tokens.example": {"identitytoken": "refresh-me"},
-      "broken.example": {"auth": "%%%"}},
-      "credsStore": "none"})",
-                                      "docker_config.json");
-  const std::string path = config.path.string();
-  const auto mine = ocikit::remote::detail::find_credentials(path, "registry.example:5000");
-  REQUIRE(mine.has_value());
-  CHECK(mine->username == "user");
-  CHECK(mine->password == "secret");
-  const auto hub = ocikit::remote::detail::find_credentials(path, "docker.io");
-  REQUIRE(hub.has_value());
-  CHECK(hub->username == "hub");
-  const auto token = ocikit::remote::detail::find_credentials(path, "tokens.example");
-  REQUIRE(token.has_value());
-  CHECK(token->identity_token == "refresh-me");
-  CHECK(token->username.empty());
-  CHECK(ocikit::remote::detail::find_credentials(path, "other.example")->empty());
-  const auto broken = ocikit::remote::detail::find_credentials(path, "broken.example");
-  REQUIRE_FALSE(broken.has_value());
-  CHECK(broken.error().id() == "remote.credentials");
-  CHECK(broken.error().message().find("%%%") == std::string::npos);
-  // A named file that does not exist is an error; the default file may be missing.
-  CHECK(ocikit::remote::detail::find_credentials("/nonexistent/config.json", "x.example")
-            .error()
-            .id() == "remote.credentials");
 }
 
 TEST_CASE("content_length reads the header or says it is unknown", "[remote]") {

@@ -52,9 +52,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -67,7 +64,6 @@
 
 #include "ocikit/descriptor.hpp"
 #include "ocikit/detail/ascii.hpp"
-#include "ocikit/detail/base64.hpp"
 #include "ocikit/digest.hpp"
 #include "ocikit/distribution.hpp"
 #include "ocikit/error.hpp"
@@ -202,68 +198,6 @@ inline error refusal(const response& r, const std::string& what) {
   return error_from_response(r, what);
 }
 
-/// The credentials file: `authfile`, else $DOCKER_CONFIG/config.json, else
-/// ~/.docker/config.json.
-inline std::string credentials_path(std::string_view authfile) {
-  if (!authfile.empty()) return std::string(authfile);
-  if (const char* d = std::getenv("DOCKER_CONFIG"); d != nullptr && *d != '\0') {
-    return std::string(d) + "/config.json";
-  }
-  const char* home = std::getenv("HOME");
-  return std::string(home != nullptr ? home : ".") + "/.docker/config.json";
-}
-
-/// The credentials of `domain` in a Docker config file (`auths`: base64 `auth` or
-/// `identitytoken`; keys with a scheme or a path match; Docker Hub is
-/// `https://index.docker.io/v1/`). A missing file has none; an unreadable one is
-/// remote.credentials naming the file, never a secret.
-inline result<credentials> find_credentials(std::string_view authfile, std::string_view domain) {
-  const std::string path = credentials_path(authfile);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (!authfile.empty()) {
-      return error(errc::remote_credentials, error::npos, "cannot read '" + path + "'");
-    }
-    return credentials{};
-  }
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  boost::system::error_code ec;
-  const boost::json::value doc = boost::json::parse(text, ec);
-  const boost::json::object* root = ec ? nullptr : doc.if_object();
-  if (root == nullptr) {
-    return error(errc::remote_credentials, error::npos, "'" + path + "' is not a JSON object");
-  }
-  const auto* auths = root->if_contains("auths");
-  if (auths == nullptr || !auths->is_object()) return credentials{};
-  const bool hub = domain == docker_hub_domain || domain == "index.docker.io";
-  for (const auto& kv : auths->as_object()) {
-    std::string_view key = kv.key();
-    if (const std::size_t scheme = key.find("://"); scheme != std::string_view::npos) {
-      key.remove_prefix(scheme + 3);
-    }
-    key = key.substr(0, key.find('/'));
-    if (key != domain && !(hub && key == "index.docker.io")) continue;
-    const auto* entry = kv.value().if_object();
-    if (entry == nullptr) continue;
-    credentials c;
-    if (const auto* tok = entry->if_contains("identitytoken"); tok != nullptr && tok->is_string()) {
-      c.identity_token = std::string(tok->as_string());
-    }
-    if (const auto* a = entry->if_contains("auth"); a != nullptr && a->is_string()) {
-      std::string plain;
-      if (!ocikit::detail::decode_base64(std::string_view(a->as_string()), plain).why.empty()) {
-        return error(errc::remote_credentials, error::npos,
-                     "'" + path + "': the auth of '" + std::string(domain) + "' is not base64");
-      }
-      const std::size_t colon = plain.find(':');
-      c.username = plain.substr(0, colon);
-      if (colon != std::string::npos) c.password = plain.substr(colon + 1);
-    }
-    return c;
-  }
-  return credentials{};
-}
-
 /// The number of a `Content-Length` header (-1 when absent or malformed).
 inline std::int64_t content_length(const response& r) {
   const std::string_view v = r.headers.get("Content-Length");
@@ -340,7 +274,9 @@ class remote_registry : public store::registry {
     if (options.creds) {
       creds = *options.creds;
     } else {
-      auto found = detail::find_credentials(options.authfile, r->domain_);
+      auto file = auth_file::load(default_config_path(options.authfile));
+      if (!file) return file.error();
+      auto found = file->find(r->domain_);
       if (!found) return found.error();
       creds = std::move(*found);
     }
