@@ -566,8 +566,10 @@ class remote_registry : public store::registry {
 
   // --- deletes -------------------------------------------------------------------------------
 
-  /// Deletes the manifest by digest (a tag is resolved first), its referrers before it. The
-  /// report lists the manifests and the tag named, not other tags the registry dropped with it.
+  /// Deletes the manifest by digest (a tag is resolved first), its referrers before it, and the
+  /// referrers tag schema's indexes of them (`sha256-<hex>`) before those. The report lists the
+  /// manifests (the schema's indexes last) and the tags named, not other tags the registry
+  /// dropped with them.
   using store::registry::delete_manifest;
   result<store::delete_report> delete_manifest(const store::target& what,
                                                bool dry_run = false) override {
@@ -583,10 +585,24 @@ class remote_registry : public store::registry {
         if (seen.insert(d.digest.str()).second) order.push_back(d.digest);
       }
     }
+    // The referrers tag schema's indexes of what goes (`sha256-<hex>`) go too, first.
+    std::vector<ocikit::digest> indexes;
+    for (const ocikit::digest& d : order) {
+      auto idx = resolve(store::target{what.repository, referrers_tag(d.view()), std::nullopt});
+      if (idx) {
+        indexes.push_back(idx->digest);
+        report.tags.push_back(what.repository + ":" + referrers_tag(d.view()));
+      } else if (idx.error().code() != errc::store_not_found) {
+        return idx.error();
+      }
+    }
     report.manifests = order;
-    if (!what.tag.empty()) report.tags.push_back(what.repository + ":" + what.tag);
+    report.manifests.insert(report.manifests.end(), indexes.begin(), indexes.end());
+    if (!what.tag.empty())
+      report.tags.insert(report.tags.begin(), what.repository + ":" + what.tag);
     if (dry_run) return report;
     // Referrers first, so that a failure leaves no referrer without its subject.
+    order.insert(order.begin(), indexes.begin(), indexes.end());
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
       request rq;
       rq.method = "DELETE";
