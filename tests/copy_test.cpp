@@ -91,6 +91,7 @@ descriptor arch_image(ocikit::store::registry& r, std::string_view arch, sample&
                                  R"({"architecture":")" + std::string(arch) +
                                      R"(","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})");
   std::vector<descriptor> layers;
+  layers.reserve(3);
   for (int i = 0; i < 3; ++i) {
     layers.push_back(blob(r, ocikit::media_types::oci_layer_tar,
                           std::string(arch) + " layer " + std::to_string(i) +
@@ -121,6 +122,7 @@ sample make_sample(ocikit::store::registry& r) {
 
 std::vector<std::string> names_of(const std::vector<descriptor>& entries) {
   std::vector<std::string> out;
+  out.reserve(entries.size());
   for (const descriptor& e : entries) {
     out.push_back(std::string(ocikit::layout::ref_name(e)) + "=" + e.digest.str());
   }
@@ -344,6 +346,7 @@ TEST_CASE("copy_image: many blobs on several threads, each once", "[copy]") {
   REQUIRE(ok(src));
   const descriptor config = blob(**src, ocikit::media_types::oci_config, "{}");
   std::vector<descriptor> layers;
+  layers.reserve(41);
   for (int i = 0; i < 40; ++i) {
     layers.push_back(blob(**src, ocikit::media_types::oci_layer_tar,
                           "layer " + std::to_string(i) + std::string(std::size_t{70'000}, 'y')));

@@ -186,7 +186,7 @@ TEST_CASE("remote_registry: blobs against docker-registry", "[.registry]") {
   CHECK(pull_all(*r, "blobs/a", d) == content);
 
   // Unknown digest and size: chunked, hashed while sent.
-  auto chunked = test_registry(64 * 1024);
+  auto chunked = test_registry(std::int64_t{64} * 1024);
   const std::string other = ocikit_test::pseudo_random_bytes(200'001).substr(1);
   unsized_source pipe(other);
   const auto computed = chunked->push_blob("blobs/a", pipe);

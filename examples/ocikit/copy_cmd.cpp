@@ -1,7 +1,8 @@
 // `ocikit copy SRC DST` — copy an image between registries of any kind (ocikit/copy.hpp):
 //
 //   ocikit copy SRC DST [--platform P|--all] [--referrers] [--jobs N] [--plain-http] [--insecure]
-//                       [--ca-file F] [--authfile F] [--store DIR] [--format json|text]
+//                       [--ca-file F] [--authfile F] [--timeout S] [--chunk-size N]
+//                       [--store DIR] [--format json|text]
 // SRC and DST: docker://REF (a remote registry), oci:DIR[:NAME] (an OCI layout; a destination
 // is created), store:REF (the embedded store at --store DIR, else the store verbs' default).
 // Output (JSON by default): {"source","destination","digest","mediaType","size","manifests",
@@ -126,6 +127,11 @@ int run_copy(const copy_cli_options& o) {
     if (!p) return usage("--platform: " + p.error().message());
     co.platform = std::move(*p);
   }
+  for (const std::string& t : {o.source, o.destination}) {
+    if (!is_remote(t) && !t.starts_with("oci:") && !t.starts_with("store:")) {
+      return usage("'" + t + "': expected docker://REF, oci:DIR[:NAME] or store:REF");
+    }
+  }
   auto from = open_end(o, o.source, false, nullptr);
   if (!from) return fail(from.error());
   auto to = open_end(o, o.destination, true, &*from);
@@ -182,6 +188,9 @@ void register_copy(CLI::App& app, int& status) {
   cmd->add_option("--jobs", o->jobs, "blobs transferred at once (default 4)")
       ->check(CLI::Range(1, 64));
   cmd->add_option("--store", o->store_dir, "store: the embedded store's directory");
+  cmd->add_option("--chunk-size", o->remote.chunk_size,
+                  "docker://: upload blobs larger than N bytes in chunks of N (default: whole)")
+      ->check(CLI::Range(std::int64_t{1024}, std::int64_t{1} << 32));
   add_remote_options(*cmd, o->remote);
   add_format_option(*cmd, o->format, output_format::json);
   cmd->callback([o, &status] { status = run_copy(*o); });

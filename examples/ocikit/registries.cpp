@@ -1,7 +1,9 @@
 // Opening registries named on the command line (registries.hpp).
 #include "registries.hpp"
 
+#include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -21,6 +23,9 @@ void add_remote_options(CLI::App& cmd, remote_flags& flags) {
   cmd.add_option("--authfile", flags.authfile,
                  "docker://: credentials file (default: $DOCKER_CONFIG/config.json, else "
                  "~/.docker/config.json)");
+  cmd.add_option("--timeout", flags.timeout,
+                 "docker://: seconds without progress before a request fails (default 120)")
+      ->check(CLI::Range(1, 86400));
 }
 
 result<remote_ref> parse_remote(std::string_view text, bool default_tag) {
@@ -54,6 +59,14 @@ result<std::unique_ptr<remote::remote_registry>> open_remote(
   o.tls.insecure = flags.insecure;
   o.tls.ca_file = flags.ca_file;
   o.authfile = flags.authfile;
+  o.chunk_size = flags.chunk_size;
+  if (!client && flags.timeout != 0) {
+    remote::client_options co;
+    co.tls = o.tls;
+    co.io_timeout = std::chrono::seconds(flags.timeout);
+    co.connect_timeout = std::chrono::seconds(flags.timeout);
+    client = std::make_shared<remote::http_client>(std::move(co));
+  }
   o.shared_client = std::move(client);
   return remote::remote_registry::open(domain, o);
 }

@@ -3,11 +3,13 @@
 //                       (`docker://ubuntu` is docker.io/library/ubuntu:latest)
 //   oci:DIR[:NAME]      an OCI image layout (as skopeo names it)
 //   store:REF           the embedded store (--store DIR, else the store verbs' default)
-// and the options every remote reference takes: --plain-http, --insecure, --ca-file, --authfile.
+// and the options every remote reference takes: --plain-http, --insecure, --ca-file, --authfile,
+// --timeout.
 #ifndef OCIKIT_EXAMPLES_REGISTRIES_HPP
 #define OCIKIT_EXAMPLES_REGISTRIES_HPP
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -32,9 +34,13 @@ struct remote_flags {
   bool insecure = false;
   std::string ca_file;
   std::string authfile;
+  /// Seconds without progress before a read or write fails (0: the client's default).
+  unsigned timeout = 0;
+  /// Blobs larger than this go up in chunks of this size (0: monolithic; `copy --chunk-size`).
+  std::int64_t chunk_size = 0;
 };
 
-/// Adds --plain-http, --insecure, --ca-file and --authfile to a command.
+/// Adds --plain-http, --insecure, --ca-file, --authfile and --timeout to a command.
 void add_remote_options(CLI::App& cmd, remote_flags& flags);
 
 /// True when `text` starts with docker://.

@@ -603,14 +603,15 @@ class remote_registry : public store::registry {
     if (dry_run) return report;
     // Referrers first, so that a failure leaves no referrer without its subject.
     order.insert(order.begin(), indexes.begin(), indexes.end());
-    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    std::reverse(order.begin(), order.end());
+    for (const ocikit::digest& d : order) {
       request rq;
       rq.method = "DELETE";
-      rq.url = ep(what.repository).manifest(it->str());
+      rq.url = ep(what.repository).manifest(d.str());
       auto r = session_->send(std::move(rq), delete_scope(what.repository));
       if (!r) return r.error();
       if (r->status != 202 && r->status != 200) {
-        return detail::refusal(*r, "manifest " + what.repository + "@" + it->str());
+        return detail::refusal(*r, "manifest " + what.repository + "@" + d.str());
       }
     }
     return report;
