@@ -17,3 +17,9 @@ if(TARGET ocikit_cli OR OCIKIT_BUILD_EXAMPLES)
                    $<TARGET_FILE:ocikit_cli>)
   set_tests_properties(remote:login PROPERTIES LABELS remote TIMEOUT 300)
 endif()
+# remote:registry  the [.registry] cases of remote_registry_test (the remote registry's
+#                  operations) against docker-registry on 127.0.0.1 (tests/remote/registry_test.py)
+add_test(NAME remote:registry
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/registry_test.py
+                 $<TARGET_FILE:remote_registry_test>)
+set_tests_properties(remote:registry PROPERTIES LABELS remote TIMEOUT 300)

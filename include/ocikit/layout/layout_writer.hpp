@@ -6,6 +6,7 @@
 //   writer.write_blob(descriptor, source, verify)  streams a blob in, hashed while written
 //   writer.write_bytes(descriptor, bytes)          a manifest's exact bytes
 //   writer.add(descriptor, name)                   an index.json entry (name "" = untagged)
+//   writer.replace_entries(list)                   every entry at once (a registry view's edits)
 //   writer.commit()                                writes index.json
 //   ocikit::layout::serialize_index_file(entries, annotations)   index.json's text (as commit()
 //                                                   writes it; parse_index_file reads it back)
@@ -178,6 +179,9 @@ class layout_writer {
     if (!name.empty()) d.annotations.emplace(std::string(ref_name_annotation), std::string(name));
     entries_.push_back(std::move(d));
   }
+
+  /// Replaces every entry of index.json (written by commit()) with `entries`, in order.
+  void replace_entries(std::vector<descriptor> entries) { entries_ = std::move(entries); }
 
   /// Writes index.json durably.
   result<void> commit() {
