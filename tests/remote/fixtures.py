@@ -30,7 +30,10 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import signal
+import urllib.error
+import urllib.request
 import socketserver
 import subprocess
 import sys
@@ -41,7 +44,7 @@ import uuid
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "store"))
-from storelib import die, free_port, run, tool, wait_port  # noqa: E402
+from storelib import die, free_port, run, sha256, tool, wait_port  # noqa: E402
 
 # anonymous pulls everything; alice may do everything; reader only pulls.
 DEFAULT_USERS = {
@@ -341,6 +344,40 @@ class TokenIssuer:
             self.server = None
 
 
+class _Server:
+    """A server in a child process on 127.0.0.1:port: start(), stop(), a context manager."""
+
+    name = "server"
+    port = 0
+    logfile = ""
+    proc = None
+
+    def argv(self):
+        raise NotImplementedError
+
+    @property
+    def host(self):
+        return "127.0.0.1:%d" % self.port
+
+    def start(self):
+        self.proc = spawn(self.argv(), self.logfile)
+        if not wait_port(self.port):
+            self.stop()
+            die("%s did not listen on %s: %s" % (self.name, self.host, tail(self.logfile)))
+        return self
+
+    def stop(self):
+        stop(self.proc)
+        self.proc = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
 # ---------------------------------------------------------------------------------------------
 # docker-registry
 
@@ -349,8 +386,10 @@ def htpasswd_line(user, password):
     return tool(["htpasswd", "-Bbn", user, password]).stdout.decode().strip()
 
 
-class Registry:
+class Registry(_Server):
     """docker-registry on 127.0.0.1 with storage under scratch/<name>."""
+
+    name = "docker-registry"
 
     def __init__(self, scratch, name="registry", auth=None, tls=None, issuer=None, users=None):
         self.dir = scratch.path(name)
@@ -384,9 +423,8 @@ class Registry:
             f.write("\n".join(lines) + "\n")
         self.proc = None
 
-    @property
-    def host(self):
-        return "127.0.0.1:%d" % self.port
+    def argv(self):
+        return ["docker-registry", "serve", self.config]
 
     @property
     def origin(self):
@@ -395,24 +433,6 @@ class Registry:
     def url(self, ref=""):
         return "docker://%s/%s" % (self.host, ref) if ref else "docker://" + self.host
 
-    def start(self):
-        self.proc = spawn(["docker-registry", "serve", self.config], self.logfile)
-        if not wait_port(self.port):
-            self.stop()
-            die("docker-registry did not listen on %s: %s" % (self.host, tail(self.logfile)))
-        return self
-
-    def stop(self):
-        stop(self.proc)
-        self.proc = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
-
     def log(self):
         """The registry's log so far (access log included)."""
         try:
@@ -420,6 +440,13 @@ class Registry:
                 return f.read().decode(errors="replace")
         except OSError:
             return ""
+
+    def requests(self):
+        """[(method, target, status)] from the access log, in order."""
+        out = []
+        for m in re.finditer(r'"([A-Z]+) (\S+) HTTP/1\.[01]" (\d{3}) ', self.log()):
+            out.append((m.group(1), m.group(2), int(m.group(3))))
+        return out
 
     # Direct checks of what the registry stores (its filesystem layout).
     def v2(self):
@@ -470,8 +497,10 @@ class Registry:
 # The hostile server
 
 
-class Hostile:
+class Hostile(_Server):
     """tests/remote/hostile_server.py on a free port; .host, .url(ref), .requests()."""
+
+    name = "hostile_server"
 
     def __init__(self, scratch, slow_seconds=30):
         self.port = free_port()
@@ -480,32 +509,12 @@ class Hostile:
         self.slow_seconds = slow_seconds
         self.proc = None
 
-    @property
-    def host(self):
-        return "127.0.0.1:%d" % self.port
-
     def url(self, ref):
         return "docker://%s/%s" % (self.host, ref)
 
-    def start(self):
-        self.proc = spawn([sys.executable, os.path.join(HERE, "hostile_server.py"),
-                           "--port", str(self.port), "--log", self.reqfile,
-                           "--slow-seconds", str(self.slow_seconds)], self.logfile)
-        if not wait_port(self.port):
-            self.stop()
-            die("hostile_server did not listen on %s: %s" % (self.host, tail(self.logfile)))
-        return self
-
-    def stop(self):
-        stop(self.proc)
-        self.proc = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
+    def argv(self):
+        return [sys.executable, os.path.join(HERE, "hostile_server.py"), "--port", str(self.port),
+                "--log", self.reqfile, "--slow-seconds", str(self.slow_seconds)]
 
     def requests(self):
         """The request lines the server saw, in order ("GET /v2/... HTTP/1.1")."""
@@ -520,6 +529,193 @@ class Hostile:
         sys.path.insert(0, HERE)
         import hostile_server
         return hostile_server.image_for(mode)
+
+
+# ---------------------------------------------------------------------------------------------
+# Talking to a plain registry directly (to set up what the CLI then reads)
+
+
+class API:
+    """The distribution API over plain HTTP with urllib, for setup: exact bytes in, no client
+    logic of ocikit's involved."""
+
+    def __init__(self, registry):
+        self.base = "http://" + registry.host
+
+    def call(self, method, path, data=None, headers=None):
+        """(status, headers, body); HTTP errors are answers, not exceptions."""
+        req = urllib.request.Request(self.base + path, data=data, method=method,
+                                     headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, e.read()
+
+    def push_blob(self, repo, data):
+        """Monolithic upload: POST, then PUT <Location>&digest= with the body (distribution 2.8
+        answers a POST ?digest= with a body by 202 and ignores the body)."""
+        d = sha256(data)
+        st, h, body = self.call("POST", "/v2/%s/blobs/uploads/" % repo)
+        if st != 202:
+            die("setup: blob upload start in %s: %d %r" % (repo, st, body[:200]))
+        loc = h.get("Location")
+        if loc.startswith("http"):
+            loc = "/" + loc.split("/", 3)[3]
+        st, _, body = self.call("PUT", "%s%sdigest=%s" % (loc, "&" if "?" in loc else "?", d),
+                                data, {"Content-Type": "application/octet-stream"})
+        if st != 201:
+            die("setup: blob upload to %s: %d %r" % (repo, st, body[:200]))
+        return d
+
+    def mount(self, repo, digest, source):
+        st, _, _ = self.call("POST", "/v2/%s/blobs/uploads/?mount=%s&from=%s" % (repo, digest,
+                                                                               source))
+        return st == 201
+
+    def push_manifest(self, repo, ref, data, media_type):
+        st, h, body = self.call("PUT", "/v2/%s/manifests/%s" % (repo, ref), data,
+                                {"Content-Type": media_type})
+        if st != 201:
+            die("setup: manifest PUT %s:%s: %d %r" % (repo, ref, st, body[:300]))
+        return h.get("Docker-Content-Digest")
+
+    def push_image(self, repo, ref, obj):
+        """Every blob of a storelib Image or Index, children first, then the manifest."""
+        if hasattr(obj, "images"):
+            for child in obj.images:
+                self.push_image(repo, child.digest, child)
+        else:
+            for d, data in obj.blobs().items():
+                if d != obj.digest:
+                    self.push_blob(repo, data)
+        return self.push_manifest(repo, ref, obj.manifest, obj.media_type)
+
+
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json"
+DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+
+
+class DockerImage:
+    """A Docker v2 schema 2 manifest over a storelib Image's config and layers."""
+
+    def __init__(self, image):
+        self.image = image
+        doc = {"schemaVersion": 2, "mediaType": DOCKER_MANIFEST,
+               "config": {"mediaType": DOCKER_CONFIG, "size": len(image.config),
+                          "digest": sha256(image.config)},
+               "layers": [{"mediaType": DOCKER_LAYER, "size": len(l.data), "digest": l.digest}
+                          for l in image.layers]}
+        self.manifest = json.dumps(doc, indent=3).encode()  # as docker writes it: not compact
+        self.digest = sha256(self.manifest)
+        self.media_type = DOCKER_MANIFEST
+        self.platform = image.platform
+
+    def blobs(self):
+        out = dict(self.image.blobs())
+        out.pop(self.image.digest)
+        out[self.digest] = self.manifest
+        return out
+
+
+class DockerList:
+    """A Docker manifest list over DockerImages."""
+
+    def __init__(self, images):
+        self.images = list(images)
+        doc = {"schemaVersion": 2, "mediaType": DOCKER_LIST,
+               "manifests": [{"mediaType": DOCKER_MANIFEST, "size": len(i.manifest),
+                              "digest": i.digest, "platform": i.platform}
+                             for i in self.images]}
+        self.manifest = json.dumps(doc, indent=3).encode()
+        self.digest = sha256(self.manifest)
+        self.media_type = DOCKER_LIST
+
+
+# ---------------------------------------------------------------------------------------------
+# The CLI
+
+
+class Ocikit:
+    """The ocikit binary with an environment of its own: a store ($OCIKIT_STORE), an empty
+    $DOCKER_CONFIG and $HOME in the scratch directory (never the user's credentials)."""
+
+    def __init__(self, exe, scratch, store="store"):
+        self.exe = exe
+        self.store = scratch.path(store)
+        home = scratch.path("home")
+        os.makedirs(os.path.join(home, ".docker"), exist_ok=True)
+        self.env = dict(os.environ, OCIKIT_STORE=self.store, HOME=home,
+                        DOCKER_CONFIG=os.path.join(home, ".docker"),
+                        XDG_RUNTIME_DIR=home, XDG_CONFIG_HOME=os.path.join(home, ".config"))
+        for k in ("OCIKIT_FAULT_POINT", "REGISTRY_AUTH_FILE", "http_proxy", "https_proxy",
+                  "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+            self.env.pop(k, None)
+        self.env["NO_PROXY"] = self.env["no_proxy"] = "127.0.0.1,localhost"
+        self._help = {}
+
+    def run(self, *args, input=None, timeout=300, env=None):
+        e = self.env if env is None else dict(self.env, **env)
+        return run([self.exe] + [str(a) for a in args], timeout=timeout, env=e, input=input)
+
+    def json(self, proc):
+        """The JSON on a process's stdout, or None."""
+        try:
+            return json.loads(proc.stdout)
+        except ValueError:
+            return None
+
+    def copy(self, src, dst, *flags, timeout=300, env=None):
+        """(process, its JSON or None) of `ocikit copy SRC DST FLAGS --format json`."""
+        p = self.run("copy", src, dst, *flags, "--format", "json", timeout=timeout, env=env)
+        return p, self.json(p)
+
+    def store_verb(self, verb, *args, timeout=120, env=None):
+        return self.run("store", verb, *args, timeout=timeout, env=env)
+
+    def help(self, *words):
+        """The --help text of a command ('' when it has none)."""
+        if words not in self._help:
+            p = self.run(*words, "--help", timeout=30)
+            self._help[words] = (p.stdout + p.stderr).decode(errors="replace")
+        return self._help[words]
+
+    def has_command(self, *words):
+        p = self.run(*words, "--help", timeout=30)
+        return p.returncode == 0
+
+    def output(self, proc):
+        """stdout and stderr of a process as one text (for secrets and messages)."""
+        return (proc.stdout + proc.stderr).decode(errors="replace")
+
+
+def layout_clean(layout):
+    """Problems of a layout a refused copy wrote to: it must hold no image (no index entry) and
+    no file under blobs/ whose bytes do not hash to its name."""
+    problems = []
+    try:
+        with open(os.path.join(layout, "index.json"), "rb") as f:
+            entries = json.load(f).get("manifests") or []
+        if entries:
+            problems.append("index.json lists %d entries" % len(entries))
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as e:
+        problems.append("index.json unreadable: %s" % e)
+    for d, _, files in os.walk(os.path.join(layout, "blobs")):
+        for n in files:
+            p = os.path.join(d, n)
+            want = "%s:%s" % (os.path.basename(d), n)
+            h = hashlib.sha256()
+            with open(p, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+            if "sha256:" + h.hexdigest() != want:
+                problems.append("blobs/%s/%s does not hash to its name" % (os.path.basename(d),
+                                                                           n))
+    return problems
 
 
 def hostile_ref(hostile, mode):

@@ -22,6 +22,9 @@ image (a config and a 64 KiB layer, the same bytes every run) and spoils one thi
   slow                    headers, then the manifest one byte every --slow-seconds
   auth-garbage            401 with `WWW-Authenticate: Bearer realm=, scope="unterminated`
   auth-garbage-scheme     401 with `WWW-Authenticate: @@@ %%%`
+and one well-behaved extra: `GET /v2/paged/tags/list` and `GET /v2/_catalog` list PAGED_COUNT
+tags (t000…) and repositories (paged/r000…) in pages of at most PAGE_CAP whatever `n` asks, with
+`Link: <…?n=…&last=…>; rel="next"` while more remain (docker-registry ignores `n` on tags).
 `GET /v2/` answers 200. Every request line is appended to --log with its mode.
     usage: hostile_server.py --port PORT [--log FILE] [--slow-seconds S]
 """
@@ -44,6 +47,10 @@ MODES = ["good", "manifest-digest-header", "manifest-digest-bytes", "manifest-wr
          "redirect-loop", "redirect-30", "slow", "auth-garbage", "auth-garbage-scheme"]
 BAD_MODES = [m for m in MODES if m != "good"]
 TEN_GIB = 10 << 30
+PAGED_COUNT = 250
+PAGE_CAP = 40
+PAGED_TAGS = ["t%03d" % i for i in range(PAGED_COUNT)]
+PAGED_REPOS = ["paged/r%03d" % i for i in range(PAGED_COUNT)]
 
 
 def sha256(data):
@@ -152,6 +159,10 @@ class Handler(socketserver.StreamRequestHandler):
                                      ("Docker-Distribution-API-Version", "registry/2.0")], b"{}",
                          head)
             return True
+        if path == "/v2/_catalog":
+            return self.page(target, "repositories", None, PAGED_REPOS, head)
+        if mode == "paged" and parts[-2:] == ["tags", "list"]:
+            return self.page(target, "tags", "paged", PAGED_TAGS, head)
         if mode not in MODES:
             self.not_found(head, "NAME_UNKNOWN")
             return True
@@ -225,6 +236,22 @@ class Handler(socketserver.StreamRequestHandler):
                 time.sleep(self.server.slow_seconds)
             return False
         self.respond(200, "OK", headers, body, head)
+        return True
+
+    def page(self, target, key, name, items, head):
+        from urllib.parse import parse_qs, quote, urlsplit
+        u = urlsplit(target)
+        q = parse_qs(u.query)
+        n = int((q.get("n") or ["100"])[0] or 100)
+        last = (q.get("last") or [""])[0]
+        rest = [x for x in items if x > last]
+        chunk = rest[:max(0, min(n, PAGE_CAP))]
+        doc = {key: chunk} if name is None else {"name": name, key: chunk}
+        headers = [("Content-Type", "application/json")]
+        if chunk and len(rest) > len(chunk):
+            headers.append(("Link", '<%s?n=%d&last=%s>; rel="next"' % (u.path, n,
+                                                                     quote(chunk[-1], safe=""))))
+        self.respond(200, "OK", headers, canonical(doc), head)
         return True
 
     def redirect(self, location, head):
