@@ -735,7 +735,7 @@ def hostile_ref(hostile, mode):
 
 def _self_check():
     sys.path.insert(0, os.path.join(os.path.dirname(HERE), "store"))
-    from storelib import Checks, Image, Scratch, describe, random_layer, seeded, sha256, \
+    from storelib import Checks, Image, Scratch, describe, random_layer, seeded, \
         write_layout
     checks = Checks("remote:fixtures")
     rng = seeded(checks.name)

@@ -1,0 +1,28 @@
+# Remote registry tests (ctest label `remote`): `ocikit copy`, `ocikit store VERB docker://…`,
+# `ocikit login/logout` driven by Python scripts against real servers on 127.0.0.1, each started
+# and stopped by the test (tests/remote/fixtures.py; `python3 tests/remote/fixtures.py` checks
+# the fixtures themselves with skopeo and curl):
+#   remote:registry  plain docker-registry: push/pull by tag and digest, remote store verbs,
+#                    monolithic and chunked uploads, mount, paging, Accept negotiation, round
+#                    trips byte-identical with skopeo
+#   remote:auth      token auth (a test ES256 token issuer), htpasswd + login/logout, TLS with a
+#                    test CA; no secret in any output
+#   remote:hostile   tests/remote/hostile_server.py: each misbehaviour refused, nothing stored
+#   remote:copy      store -> registry -> layout -> store keeps every digest; --platform,
+#                    --referrers, --jobs
+#   remote:fixtures  the fixtures against skopeo and curl alone (no ocikit)
+# A failure prints the seed; OCIKIT_TEST_SEED=<seed> replays it.
+# Included by tests/CMakeLists.txt before the top level adds examples/ (see store/tests.cmake).
+if(TARGET ocikit_cli OR OCIKIT_BUILD_EXAMPLES)
+  find_package(Python3 3.9 REQUIRED COMPONENTS Interpreter)
+  set(_ocikit_remote_tests registry auth hostile copy)
+  set(_ocikit_remote_timeouts 400 300 600 300)
+  foreach(name timeout IN ZIP_LISTS _ocikit_remote_tests _ocikit_remote_timeouts)
+    add_test(NAME remote:${name}
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/${name}_test.py
+                     $<TARGET_FILE:ocikit_cli>)
+    set_tests_properties(remote:${name} PROPERTIES LABELS remote TIMEOUT ${timeout})
+  endforeach()
+  add_test(NAME remote:fixtures COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/fixtures.py)
+  set_tests_properties(remote:fixtures PROPERTIES LABELS remote TIMEOUT 300)
+endif()
