@@ -24,6 +24,7 @@
 #include "ocikit/platform.hpp"
 #include "ocikit/store/store.hpp"
 #include "ocikit/store/stream.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -38,17 +39,8 @@ bool ok(const ocikit::result<T>& r) {
 }
 
 /// A directory of its own for one test case, removed at the end.
-struct scratch {
-  fs::path dir;
-  explicit scratch(std::string_view name) {
-    dir = fs::temp_directory_path() /
-          ("ocikit_layout_test_" + std::string(name) + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~scratch() { fs::remove_all(dir); }
-  scratch(const scratch&) = delete;
-  scratch& operator=(const scratch&) = delete;
+struct scratch : ocikit_test::scratch {
+  explicit scratch(std::string_view name) : ocikit_test::scratch("layout_test", name) {}
 };
 
 void write_text(const fs::path& p, std::string_view text) {

@@ -45,6 +45,25 @@ struct temp_file {
   std::filesystem::path path;
 };
 
+// A directory of its own for one test case (`<temp>/ocikit_<prefix>_<name>_<pid>`), empty at
+// the start and removed at the end.
+struct scratch {
+  std::filesystem::path dir;
+  scratch(std::string_view prefix, std::string_view name) {
+    dir = std::filesystem::temp_directory_path() /
+          ("ocikit_" + std::string(prefix) + "_" + std::string(name) + "_" +
+           std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  ~scratch() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  scratch(const scratch&) = delete;
+  scratch& operator=(const scratch&) = delete;
+};
+
 // A pipe whose write end is filled with `content` and closed (content must fit the pipe buffer,
 // 64 KiB on Linux); read from `read_end()`.
 struct filled_pipe {

@@ -86,6 +86,7 @@ void register_digest(CLI::App& app, int& status);
 void register_platform(CLI::App& app, int& status);
 void register_manifest(CLI::App& app, int& status);
 void register_store(CLI::App& app, int& status);
+void register_copy(CLI::App& app, int& status);
 
 }  // namespace ocikit::cli
 

@@ -21,6 +21,7 @@
 
 #include "cli.hpp"
 #include "json_writer.hpp"
+#include "registries.hpp"
 #include "ocikit/distribution.hpp"
 #include "ocikit/json/serialize.hpp"
 #include "ocikit/layout/image_layout.hpp"
@@ -42,6 +43,7 @@ using store::embedded_store;
 // the verb too) and the output format.
 struct store_context {
   std::string dir;
+  remote_flags remote;  ///< for docker:// references
 };
 
 struct verb_base {
@@ -50,16 +52,7 @@ struct verb_base {
 
 /// The store directory: --store, $OCIKIT_STORE, $XDG_DATA_HOME/ocikit/store,
 /// ~/.local/share/ocikit/store.
-fs::path store_directory(const store_context& ctx) {
-  if (!ctx.dir.empty()) return ctx.dir;
-  if (const char* e = std::getenv("OCIKIT_STORE"); e != nullptr && *e != '\0') return e;
-  if (const char* x = std::getenv("XDG_DATA_HOME"); x != nullptr && *x != '\0') {
-    return fs::path(x) / "ocikit" / "store";
-  }
-  const char* home = std::getenv("HOME");
-  return fs::path(home != nullptr && *home != '\0' ? home : ".") / ".local" / "share" / "ocikit" /
-         "store";
-}
+fs::path store_directory(const store_context& ctx) { return cli::store_directory(ctx.dir); }
 
 /// 2 for I/O errors, 1 for every refusal (not found, locked, invalid input, mismatch).
 int exit_code_of(const ocikit::error& e) {
@@ -80,6 +73,60 @@ int usage(std::string_view verb, std::string_view message) {
 
 result<embedded_store> open_store(const store_context& ctx) {
   return embedded_store::open_or_init(store_directory(ctx));
+}
+
+/// The registry a verb's reference names: the remote registry of a docker:// reference, else
+/// the embedded store. The verbs that work on both talk to store::registry only.
+struct any_registry {
+  std::unique_ptr<store::registry> registry;
+  bool remote = false;
+  store::registry* operator->() const noexcept { return registry.get(); }
+  store::registry& operator*() const noexcept { return *registry; }
+};
+
+result<any_registry> open_any(const store_context& ctx, std::string_view reference) {
+  any_registry out;
+  if (is_remote(reference)) {
+    std::string_view rest = reference.substr(docker_transport.size());
+    std::string domain;
+    if (rest.find('/') == std::string_view::npos) {
+      domain = std::string(rest);  // docker://HOST (repos)
+    } else {
+      auto r = parse_remote(reference, false);
+      if (!r) return r.error();
+      domain = r->domain;
+    }
+    auto remote = open_remote(domain, ctx.remote);
+    if (!remote) return remote.error();
+    out.registry = std::move(*remote);
+    out.remote = true;
+    return out;
+  }
+  auto s = open_store(ctx);
+  if (!s) return s.error();
+  out.registry = std::make_unique<embedded_store>(std::move(*s));
+  return out;
+}
+
+/// What `reference` names in `r` (see store::parse_target; docker:// references are Docker's).
+result<store::target> parse_in(const any_registry& r, std::string_view reference,
+                               bool default_tag = true) {
+  if (!r.remote) return r->parse(reference, default_tag);
+  auto p = parse_remote(reference, default_tag);
+  if (!p) return p.error();
+  return std::move(p->target);
+}
+
+/// The repository a verb names: REPO for the embedded store, docker://HOST/REPO remotely.
+result<std::string> repository_in(const any_registry& r, std::string_view name) {
+  if (!r.remote) return std::string(name);
+  auto t = parse_in(r, name, false);
+  if (!t) return t.error();
+  if (!t->is_repository()) {
+    return error(errc::reference_invalid_argument, error::npos,
+                 "'" + std::string(name) + "' names more than a repository");
+  }
+  return std::move(t->repository);
 }
 
 /// store.not_found when `repository` is not in the store (checked before a verb that would
@@ -325,9 +372,11 @@ struct cat_options : verb_base {
 };
 
 int run_cat_manifest(const store_context& ctx, const cat_options& o) {
-  auto s = open_store(ctx);
+  auto s = open_any(ctx, o.reference);
   if (!s) return fail("cat-manifest", s.error());
-  auto m = s->pull_manifest(std::string_view(o.reference));
+  auto t = parse_in(*s, o.reference);
+  if (!t) return fail("cat-manifest", t.error());
+  auto m = (*s)->pull_manifest(*t);
   if (!m) return fail("cat-manifest", m.error());
   write_out(m->bytes);
   return exit_ok;
@@ -345,21 +394,23 @@ class stdout_sink : public store::byte_sink {
 };
 
 int run_cat_blob(const store_context& ctx, const cat_options& o) {
-  auto s = open_store(ctx);
+  auto s = open_any(ctx, o.reference);
   if (!s) return fail("cat-blob", s.error());
-  auto t = s->parse(o.reference, false);
+  auto t = parse_in(*s, o.reference, false);
   if (!t) return fail("cat-blob", t.error());
   if (!t->digest) return usage("cat-blob", "name the blob as REPO@DIGEST");
   stdout_sink out;
-  auto r = s->pull_blob(t->repository, t->digest->view(), out);
+  auto r = (*s)->pull_blob(t->repository, t->digest->view(), out);
   if (!r) return fail("cat-blob", r.error());
   return exit_ok;
 }
 
 int run_resolve(const store_context& ctx, const cat_options& o) {
-  auto s = open_store(ctx);
+  auto s = open_any(ctx, o.reference);
   if (!s) return fail("resolve", s.error());
-  auto d = s->resolve(std::string_view(o.reference));
+  auto t = parse_in(*s, o.reference);
+  if (!t) return fail("resolve", t.error());
+  auto d = (*s)->resolve(*t);
   if (!d) return fail("resolve", d.error());
   emit(o.format, descriptor_json(*d),
        d->digest.str() + "  " + d->media_type + "  " + std::to_string(d->size) + "\n");
@@ -451,22 +502,25 @@ std::string delete_text(const std::vector<store::delete_report>& reports, bool d
 }
 
 int run_delete(const store_context& ctx, const refs_options& o) {
-  auto s = open_store(ctx);
+  auto s = open_any(ctx, o.references.front());
   if (!s) return fail("delete", s.error());
   std::vector<store::target> targets;
   for (const auto& r : o.references) {
-    auto t = s->parse(r, false);
+    if (is_remote(r) != s->remote) {
+      return usage("delete", "name every manifest in the same registry, got '" + r + "'");
+    }
+    auto t = parse_in(*s, r, false);
     if (!t) return fail("delete", t.error());
     if (t->is_repository()) {
       return usage("delete", "name a manifest as REPO:TAG or REPO@DIGEST, got '" + r +
                                  "' (delete-repo deletes a repository)");
     }
-    if (auto found = s->resolve(*t); !found) return fail("delete", found.error());
+    if (auto found = (*s)->resolve(*t); !found) return fail("delete", found.error());
     targets.push_back(std::move(*t));
   }
   std::vector<store::delete_report> reports;
   for (const auto& t : targets) {
-    auto r = s->delete_manifest(t, o.dry_run);
+    auto r = (*s)->delete_manifest(t, o.dry_run);
     if (!r) return fail("delete", r.error());
     reports.push_back(std::move(*r));
   }
@@ -490,10 +544,17 @@ int run_delete_repo(const store_context& ctx, const repo_options& o) {
   return exit_ok;
 }
 
-int run_repos(const store_context& ctx, const verb_base& o) {
-  auto s = open_store(ctx);
+struct repos_options : verb_base {
+  std::string registry;
+};
+
+int run_repos(const store_context& ctx, const repos_options& o) {
+  if (!o.registry.empty() && !is_remote(o.registry)) {
+    return usage("repos", "name a remote registry as docker://HOST, got '" + o.registry + "'");
+  }
+  auto s = open_any(ctx, o.registry);
   if (!s) return fail("repos", s.error());
-  auto repos = s->list_repositories();
+  auto repos = (*s)->list_repositories();
   if (!repos) return fail("repos", repos.error());
   const std::string json =
       json_object([&](json_writer& w) { w.key("repositories").strings(*repos); });
@@ -504,12 +565,14 @@ int run_repos(const store_context& ctx, const verb_base& o) {
 }
 
 int run_tags(const store_context& ctx, const repo_options& o) {
-  auto s = open_store(ctx);
+  auto s = open_any(ctx, o.repository);
   if (!s) return fail("tags", s.error());
-  auto tags = s->list_tags(o.repository);
+  auto repository = repository_in(*s, o.repository);
+  if (!repository) return fail("tags", repository.error());
+  auto tags = (*s)->list_tags(*repository);
   if (!tags) return fail("tags", tags.error());
   const std::string json = json_object(
-      [&](json_writer& w) { w.member("name", o.repository).key("tags").strings(*tags); });
+      [&](json_writer& w) { w.member("name", *repository).key("tags").strings(*tags); });
   std::string text;
   for (const auto& t : *tags) text += t + "\n";
   emit(o.format, json, text);
@@ -532,9 +595,11 @@ int run_list_metadata(const store_context& ctx, const list_metadata_options& o) 
   lo.untagged_only = o.untagged;
   lo.order =
       o.orderby == "time_asc" ? store::metadata_order::time_asc : store::metadata_order::time_desc;
-  auto s = open_store(ctx);
+  auto s = open_any(ctx, o.repository);
   if (!s) return fail("list-metadata", s.error());
-  auto list = s->list_metadata(o.repository, lo);
+  auto repository = repository_in(*s, o.repository);
+  if (!repository) return fail("list-metadata", repository.error());
+  auto list = (*s)->list_metadata(*repository, lo);
   if (!list) return fail("list-metadata", list.error());
   std::string text =
       pad("DIGEST", 71) + pad("TAGS", 16) + pad("TIMESTAMP", 30) + pad("SIZE", 9) + "TYPE\n";
@@ -561,12 +626,12 @@ struct referrers_options : verb_base {
 };
 
 int run_referrers(const store_context& ctx, const referrers_options& o) {
-  auto s = open_store(ctx);
+  auto s = open_any(ctx, o.reference);
   if (!s) return fail("referrers", s.error());
-  auto t = s->parse(o.reference, false);
+  auto t = parse_in(*s, o.reference, false);
   if (!t) return fail("referrers", t.error());
   if (!t->digest) return usage("referrers", "name the subject as REPO@DIGEST");
-  auto index = s->referrers(t->repository, t->digest->view(), o.artifact_type);
+  auto index = (*s)->referrers(t->repository, t->digest->view(), o.artifact_type);
   if (!index) return fail("referrers", index.error());
   std::string text;
   for (const auto& d : index->manifests) {
@@ -798,6 +863,7 @@ void register_store(CLI::App& app, int& status) {
   noun->add_option("--store", ctx->dir,
                    "store directory (default: $OCIKIT_STORE, else $XDG_DATA_HOME/ocikit/store, "
                    "else ~/.local/share/ocikit/store)");
+  add_remote_options(*noun, ctx->remote);
   const auto json = output_format::json;
   const auto text = output_format::text;
 
@@ -840,19 +906,19 @@ void register_store(CLI::App& app, int& status) {
   auto cat_manifest = std::make_shared<cat_options>();
   add_verb(noun, "cat-manifest", "print a manifest's exact bytes (verified)", text, cat_manifest,
            status, [ctx](const cat_options& o) { return run_cat_manifest(*ctx, o); })
-      ->add_option("REF", cat_manifest->reference, "REPO[:TAG] or REPO@DIGEST")
+      ->add_option("REF", cat_manifest->reference, "REPO[:TAG], REPO@DIGEST or docker://REF")
       ->required();
 
   auto cat_blob = std::make_shared<cat_options>();
   add_verb(noun, "cat-blob", "print a blob's bytes (verified)", text, cat_blob, status,
            [ctx](const cat_options& o) { return run_cat_blob(*ctx, o); })
-      ->add_option("REF", cat_blob->reference, "REPO@DIGEST")
+      ->add_option("REF", cat_blob->reference, "REPO@DIGEST or docker://HOST/REPO@DIGEST")
       ->required();
 
   auto resolve = std::make_shared<cat_options>();
   add_verb(noun, "resolve", "the digest, media type and size of a tag or digest", json, resolve,
            status, [ctx](const cat_options& o) { return run_resolve(*ctx, o); })
-      ->add_option("REF", resolve->reference, "REPO[:TAG] or REPO@DIGEST")
+      ->add_option("REF", resolve->reference, "REPO[:TAG], REPO@DIGEST or docker://REF")
       ->required();
 
   auto tag = std::make_shared<tag_options>();
@@ -871,7 +937,7 @@ void register_store(CLI::App& app, int& status) {
   auto* del_cmd =
       add_verb(noun, "delete", "delete manifests with all their tags and referrers", json, del,
                status, [ctx](const refs_options& o) { return run_delete(*ctx, o); });
-  del_cmd->add_option("REF", del->references, "REPO:TAG or REPO@DIGEST")->required();
+  del_cmd->add_option("REF", del->references, "REPO:TAG, REPO@DIGEST or docker://REF")->required();
   del_cmd->add_flag("--dry-run", del->dry_run, "only say what would be deleted");
 
   auto del_repo = std::make_shared<repo_options>();
@@ -881,21 +947,22 @@ void register_store(CLI::App& app, int& status) {
   dr->add_option("REPO", del_repo->repository, "repository")->required();
   dr->add_flag("--dry-run", del_repo->dry_run, "only say what would be deleted");
 
-  auto repos = std::make_shared<verb_base>();
+  auto repos = std::make_shared<repos_options>();
   add_verb(noun, "repos", "list the repositories", text, repos, status,
-           [ctx](const verb_base& o) { return run_repos(*ctx, o); });
+           [ctx](const repos_options& o) { return run_repos(*ctx, o); })
+      ->add_option("REGISTRY", repos->registry, "docker://HOST: a remote registry's catalog");
 
   auto tags = std::make_shared<repo_options>();
   add_verb(noun, "tags", "list a repository's tags", text, tags, status,
            [ctx](const repo_options& o) { return run_tags(*ctx, o); })
-      ->add_option("REPO", tags->repository, "repository")
+      ->add_option("REPO", tags->repository, "repository, or docker://HOST/REPO")
       ->required();
 
   auto lm = std::make_shared<list_metadata_options>();
   auto* lm_cmd = add_verb(
       noun, "list-metadata", "list a repository's manifests, untagged included, newest first", text,
       lm, status, [ctx](const list_metadata_options& o) { return run_list_metadata(*ctx, o); });
-  lm_cmd->add_option("REPO", lm->repository, "repository")->required();
+  lm_cmd->add_option("REPO", lm->repository, "repository, or docker://HOST/REPO")->required();
   lm_cmd->add_flag("--untagged", lm->untagged, "only untagged manifests");
   lm_cmd->add_option("--orderby", lm->orderby, "time_desc (default) or time_asc")
       ->check(CLI::IsMember({"time_desc", "time_asc"}));
@@ -904,7 +971,7 @@ void register_store(CLI::App& app, int& status) {
   auto* refs_cmd = add_verb(
       noun, "referrers", "the manifests whose subject is a digest, as an OCI image index", text,
       refs, status, [ctx](const referrers_options& o) { return run_referrers(*ctx, o); });
-  refs_cmd->add_option("REF", refs->reference, "REPO@DIGEST")->required();
+  refs_cmd->add_option("REF", refs->reference, "REPO@DIGEST or docker://HOST/REPO@DIGEST")->required();
   refs_cmd->add_option("--artifact-type", refs->artifact_type, "only this artifact type");
 
   auto lock = std::make_shared<lock_options>();

@@ -6,6 +6,7 @@
 //   writer.write_blob(descriptor, source, verify)  streams a blob in, hashed while written
 //   writer.write_bytes(descriptor, bytes)          a manifest's exact bytes
 //   writer.add(descriptor, name)                   an index.json entry (name "" = untagged)
+//   writer.replace_entries(list)                   every entry at once (a registry view's edits)
 //   writer.commit()                                writes index.json
 //
 // Durability: every file is written to a temp file at the layout's top (never inside
@@ -153,6 +154,9 @@ class layout_writer {
     if (!name.empty()) d.annotations.emplace(std::string(ref_name_annotation), std::string(name));
     entries_.push_back(std::move(d));
   }
+
+  /// Replaces every entry of index.json (written by commit()) with `entries`, in order.
+  void replace_entries(std::vector<descriptor> entries) { entries_ = std::move(entries); }
 
   /// Writes index.json durably.
   result<void> commit() {

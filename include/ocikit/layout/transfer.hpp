@@ -37,13 +37,13 @@
 #include <utility>
 #include <vector>
 
+#include "ocikit/copy.hpp"
 #include "ocikit/descriptor.hpp"
 #include "ocikit/error.hpp"
 #include "ocikit/layout/image_layout.hpp"
 #include "ocikit/layout/layout_writer.hpp"
 #include "ocikit/parse_manifest.hpp"
 #include "ocikit/platform.hpp"
-#include "ocikit/select.hpp"
 #include "ocikit/store/registry.hpp"
 
 namespace ocikit::layout {
@@ -353,15 +353,9 @@ inline result<transfer_report> pull_image(store::registry& from, const store::ta
   detail::puller p(from, to, what.repository);
   store::pulled_manifest chosen = std::move(*top);
   if (options.platform) {
-    auto parsed = detail::read_structure(chosen.bytes, chosen.descriptor.media_type);
-    if (!parsed) return parsed.error();
-    if (parsed->manifest.is_index()) {
-      auto sel = select_manifest(*parsed, *options.platform);
-      if (!sel) return sel.error();
-      auto child = p.pull((*sel)->digest);
-      if (!child) return child.error();
-      chosen = std::move(*child);
-    }
+    auto child = choose_platform(from, what.repository, std::move(chosen), *options.platform);
+    if (!child) return child.error();
+    chosen = std::move(*child);
   }
   if (auto r = p.write(chosen.descriptor, chosen.bytes); !r) return r.error();
   descriptor entry;

@@ -6,6 +6,8 @@
 //                                      tag and/or digest
 //   ocikit::store::parse_target(text, login_server)   REPO[:TAG], REPO@DIGEST or a full
 //                                      reference whose login server is the registry's
+//   ocikit::store::check_manifest_push(where, bytes, options)   what a push checks first
+//   ocikit::store::manifest_descriptor(parsed)   the descriptor a registry reports for a manifest
 //   ocikit::store::registry            the interface: blobs (streams, verified), manifests
 //                                      (exact bytes), resolve, tag, untag, listings, metadata,
 //                                      delete, referrers, changeable attributes (locks)
@@ -36,7 +38,9 @@
 #include "ocikit/digest.hpp"
 #include "ocikit/error.hpp"
 #include "ocikit/index.hpp"
+#include "ocikit/parse_manifest.hpp"
 #include "ocikit/reference.hpp"
+#include "ocikit/referrers.hpp"
 #include "ocikit/store/stream.hpp"
 
 namespace ocikit::store {
@@ -232,6 +236,54 @@ struct delete_report {
   std::vector<ocikit::digest> manifests;  ///< the manifest, then its referrers
   std::vector<std::string> tags;          ///< every tag that went with them
 };
+
+/// What every backend checks before a manifest push, so that a refused push sends and writes
+/// nothing: the repository name and tag, the document parsed as `options.media_type` says and
+/// validated (store.manifest_invalid listing every error-severity problem), and `where.digest`
+/// (hashed with its algorithm) against the bytes (store.digest_mismatch).
+/// Example: `auto parsed = check_manifest_push(where, bytes, options); if (!parsed) return ...`
+inline result<parsed_manifest> check_manifest_push(const target& where, std::string_view bytes,
+                                                   const push_manifest_options& options = {}) {
+  if (auto ok = check_repository(where.repository); !ok) return ok.error();
+  if (!where.tag.empty()) {
+    if (auto ok = check_tag(where.tag); !ok) return ok.error();
+  }
+  manifest_parse_options po;
+  po.expected_media_type = options.media_type;
+  po.reject_invalid = false;
+  if (where.digest) {
+    if (auto alg = where.digest->known_algorithm()) po.hash_algorithm = *alg;
+  }
+  auto parsed = parse_manifest(bytes, po);
+  if (!parsed) {
+    return error(errc::store_manifest_invalid, error::npos,
+                 std::string(parsed.error().id()) + ": " + parsed.error().message());
+  }
+  if (!parsed->valid()) {
+    std::string text;
+    for (const problem& p : parsed->problems) {
+      if (p.severity != severity::error) continue;
+      text += (text.empty() ? "" : "; ") + std::string(p.error.id()) + ": " + p.error.message();
+    }
+    return error(errc::store_manifest_invalid, error::npos, std::move(text));
+  }
+  if (where.digest && *where.digest != parsed->digest) {
+    return error(
+        errc::store_digest_mismatch, error::npos,
+        "the reference names " + where.digest->str() + ", the bytes are " + parsed->digest.str());
+  }
+  return parsed;
+}
+
+/// The descriptor a registry reports for a manifest: its mediaType (the document's own, else its
+/// kind's), digest, size and artifactType (referrer_descriptor's rule), no annotations.
+inline descriptor manifest_descriptor(const parsed_manifest& parsed) {
+  descriptor d = referrer_descriptor(parsed);
+  d.annotations.clear();
+  if (!parsed.manifest.media_type().empty())
+    d.media_type = std::string(parsed.manifest.media_type());
+  return d;
+}
 
 /// A registry: one login server, repositories of manifests and tags, blobs stored once.
 class registry {
