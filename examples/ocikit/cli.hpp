@@ -87,6 +87,7 @@ void register_platform(CLI::App& app, int& status);
 void register_manifest(CLI::App& app, int& status);
 void register_store(CLI::App& app, int& status);
 void register_copy(CLI::App& app, int& status);
+void register_login(CLI::App& app, int& status);  // login and logout
 
 }  // namespace ocikit::cli
 

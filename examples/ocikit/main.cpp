@@ -24,6 +24,7 @@ int run(int argc, char** argv) {
   ocikit::cli::register_manifest(app, status);
   ocikit::cli::register_store(app, status);
   ocikit::cli::register_copy(app, status);
+  ocikit::cli::register_login(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

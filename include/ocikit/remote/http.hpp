@@ -213,7 +213,9 @@ struct client_stats {
 /// The client. Copying is not allowed; share it with a std::shared_ptr.
 class http_client {
  public:
-  explicit http_client(client_options options = {});
+  /// A client with the default options.
+  http_client();
+  explicit http_client(client_options options);
   http_client(const http_client&) = delete;
   http_client& operator=(const http_client&) = delete;
   ~http_client();
@@ -1070,6 +1072,8 @@ struct http_client::impl {
     }
   }
 };
+
+inline http_client::http_client() : impl_(std::make_shared<impl>(client_options())) {}
 
 inline http_client::http_client(client_options options)
     : impl_(std::make_shared<impl>(std::move(options))) {}

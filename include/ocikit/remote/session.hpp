@@ -167,8 +167,8 @@ inline std::string form_encode(std::string_view s) {
       out += c;
     } else {
       out += '%';
-      out += ocikit::detail::hex_digits[u >> 4];
-      out += ocikit::detail::hex_digits[u & 15];
+      out += "0123456789ABCDEF"[u >> 4];
+      out += "0123456789ABCDEF"[u & 15];
     }
   }
   return out;
