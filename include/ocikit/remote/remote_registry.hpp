@@ -275,10 +275,11 @@ class remote_registry : public store::registry {
     if (options.creds) {
       creds = *options.creds;
     } else {
-      auto file = auth_file::load(options.authfile.empty() ? default_config_path()
-                                                           : std::string(options.authfile));
+      auto file = auth_file::load(default_config_path(options.authfile));
       if (!file) return file.error();
-      if (auto found = file->find(r->domain_)) creds = std::move(*found);
+      auto found = file->find(r->domain_);
+      if (!found) return found.error();
+      creds = std::move(*found);
     }
     std::shared_ptr<http_client> client = options.shared_client;
     if (!client) {
