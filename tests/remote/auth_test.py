@@ -3,7 +3,8 @@
 
   token auth (docker-registry + the test's ES256 token issuer): anonymous pull; alice pushes,
       and her token grows from pull to pull,push (the issuer's log); reader is refused on push
-      and on delete with a clear error and nothing changes; alice deletes
+      and on delete with a clear error and nothing changes; an identity token (`identitytoken`)
+      is exchanged at the realm by POST; alice deletes
   Basic auth (htpasswd): `ocikit login` with a wrong password is refused and writes nothing;
       the right one is written to --authfile (and to $DOCKER_CONFIG/config.json without it);
       copy works with it and not without; `ocikit logout` removes it
@@ -125,6 +126,19 @@ class Test:
             p = self.run("copy", "oci:%s:v2" % self.src, r.url("team/bad:v2"), "--plain-http",
                          "--authfile", bad)
             self.refused(p, "token: a wrong password refused")
+            # an identity token (OAuth2 refresh token) instead of a password: exchanged by POST
+            idfile = self.s.path("identity.json")
+            with open(idfile, "w") as fh:
+                json.dump({"auths": {r.host: {"identitytoken": "alice:refresh"}}}, fh)
+            issuer.clear()
+            p = self.run("copy", "oci:%s:v2" % self.src, r.url("team/oauth:v2"), "--plain-http",
+                         "--authfile", idfile)
+            posts = [e for e in issuer.log if e["method"] == "POST"]
+            self.ok(p, "token: push with an identity token")
+            self.c.check(posts and all(e["ok"] and e["user"] == "alice" for e in posts),
+                         "token: the identity token went to the realm by POST",
+                         [(e["method"], e["user"], e["ok"]) for e in issuer.log])
+            self.c.equal(r.raw("team/oauth:v2"), self.img2.manifest, "token: pushed via OAuth2")
             # alice deletes
             p = self.run("store", "delete", r.url("team/new@" + self.img2.digest),
                          "--plain-http", "--authfile", alice)
@@ -230,6 +244,7 @@ class Test:
         secrets = []
         for user, pw in (ALICE, READER):
             secrets += [pw, base64.b64encode(("%s:%s" % (user, pw)).encode()).decode()]
+        secrets.append("alice:refresh")  # the identity token
         leaks = []
         for p in self.outputs:
             text = self.cli.output(p)

@@ -25,11 +25,17 @@ image (a config and a 64 KiB layer, the same bytes every run) and spoils one thi
 and one well-behaved extra: `GET /v2/paged/tags/list` and `GET /v2/_catalog` list PAGED_COUNT
 tags (t000…) and repositories (paged/r000…) in pages of at most PAGE_CAP whatever `n` asks, with
 `Link: <…?n=…&last=…>; rel="next"` while more remain (docker-registry ignores `n` on tags).
-`GET /v2/` answers 200. Every request line is appended to --log with its mode.
+and a well-behaved one with a point to check:
+  storage-redirect        Basic auth (STORAGE_USER) on /v2/storage-redirect/…; a blob GET is
+                          redirected to http://localhost:PORT/storage/… (another origin, as
+                          registries send blobs to storage): the credentials must not follow
+`GET /v2/` answers 200. Every request line is appended to --log with its mode, and with
+` [authorization]` when the request carried an Authorization header.
     usage: hostile_server.py --port PORT [--log FILE] [--slow-seconds S]
 """
 
 import argparse
+import base64
 import hashlib
 import json
 import random
@@ -41,11 +47,13 @@ import time
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
-MODES = ["good", "manifest-digest-header", "manifest-digest-bytes", "manifest-wrong-type",
+MODES = ["good", "storage-redirect", "manifest-digest-header", "manifest-digest-bytes", "manifest-wrong-type",
          "manifest-truncated", "manifest-huge", "manifest-huge-length", "blob-wrong-bytes",
          "blob-truncated", "blob-huge-length", "header-malformed", "status-malformed",
          "redirect-loop", "redirect-30", "slow", "auth-garbage", "auth-garbage-scheme"]
-BAD_MODES = [m for m in MODES if m != "good"]
+BAD_MODES = [m for m in MODES if m not in ("good", "storage-redirect")]
+STORAGE_USER = ("hostile-user", "hostile-secret-9")
+STORAGE_AUTH = base64.b64encode(("%s:%s" % STORAGE_USER).encode()).decode()
 TEN_GIB = 10 << 30
 PAGED_COUNT = 250
 PAGE_CAP = 40
@@ -136,6 +144,7 @@ class Handler(socketserver.StreamRequestHandler):
         except ValueError:
             return False
         length = 0
+        auth = ""
         while True:
             h = self.rfile.readline(65537)
             if h in (b"\r\n", b"\n", b""):
@@ -145,6 +154,8 @@ class Handler(socketserver.StreamRequestHandler):
                 length = int(value.strip() or 0)
             if name.strip().lower() == "range":
                 self.range = value.strip()
+            if name.strip().lower() == "authorization":
+                auth = value.strip()
         if length:
             self.rfile.read(length)
         path = target.split("?", 1)[0]
@@ -152,7 +163,7 @@ class Handler(socketserver.StreamRequestHandler):
         mode = parts[1] if len(parts) > 1 else ""
         if parts[0] == "hop":
             mode = parts[1]
-        self.log("%s %s [%s]" % (method, target, mode))
+        self.log("%s %s [%s]%s" % (method, target, mode, " [authorization]" if auth else ""))
         head = method == "HEAD"
         if path in ("/v2", "/v2/"):
             self.respond(200, "OK", [("Content-Type", "application/json"),
@@ -168,6 +179,13 @@ class Handler(socketserver.StreamRequestHandler):
             return True
         if parts[0] == "hop":
             return self.hop(mode, parts[2], head)
+        if parts[0] == "storage":  # the redirect target of storage-redirect: another origin
+            return self.blob(mode, parts[2], head)
+        if mode == "storage-redirect" and auth != "Basic " + STORAGE_AUTH:
+            self.respond(401, "Unauthorized", [("WWW-Authenticate", 'Basic realm="hostile"'),
+                                               ("Content-Type", "application/json")],
+                         b'{"errors":[{"code":"UNAUTHORIZED","message":"log in"}]}', head)
+            return True
         if len(parts) < 4 or parts[-2] not in ("manifests", "blobs"):
             self.not_found(head, "UNSUPPORTED")
             return True
@@ -181,6 +199,10 @@ class Handler(socketserver.StreamRequestHandler):
         ref = parts[-1]
         if parts[-2] == "manifests":
             return self.manifest(mode, ref, head)
+        if mode == "storage-redirect" and method == "GET":
+            port = self.server.server_address[1]
+            self.redirect("http://localhost:%d/storage/%s/%s" % (port, mode, ref), head)
+            return True
         return self.blob(mode, ref, head)
 
     range = None

@@ -5,12 +5,14 @@ For every mode of the server: `ocikit copy docker://… oci:DIR` and `ocikit cop
 store:REF` are refused (exit 1 or 2) with a message on stderr that names the problem, the layout
 holds no image and no blob file whose bytes do not hash to its name, the store does not resolve
 the reference and fsck passes; `ocikit store cat-manifest docker://…` of the manifest modes
-prints nothing. The mode `good` is the control: the same commands work.
+prints nothing. The mode `good` is the control: the same commands work. `storage-redirect` (Basic auth, blobs
+redirected to another origin) must work without sending the credentials to that origin.
 `slow` needs a short timeout: it runs when `ocikit copy --help` names one (--timeout SECONDS,
 or $OCIKIT_HTTP_TIMEOUT); otherwise it is skipped, and says so.
     usage: hostile_test.py OCIKIT_BINARY
 """
 
+import json
 import os
 import re
 import sys
@@ -56,6 +58,31 @@ def timeout_knob(cli):
     return None
 
 
+def storage_redirect(checks, cli, h, s):
+    """Blobs redirected to another origin: fetched there without the registry's credentials."""
+    authfile = s.path("storage-auth.json")
+    with open(authfile, "w") as f:
+        json.dump({"auths": {h.host: {"auth": hostile_server.STORAGE_AUTH}}}, f)
+    before = len(h.requests())
+    dst = s.path("storage-redirect")
+    p, j = cli.copy(h.url("storage-redirect:v1"), "oci:%s:v1" % dst, "--plain-http",
+                    "--authfile", authfile)
+    seen = h.requests()[before:]
+    if checks.check(p.returncode == 0, "storage-redirect: copy works", describe(p)):
+        problems, _ = verify_layout(dst)
+        checks.check(not problems, "storage-redirect: the layout is complete", problems)
+    storage = [x for x in seen if x.split(" ")[1].startswith("/storage/")]
+    checks.check(len(storage) >= 2, "storage-redirect: blobs fetched from the other origin",
+                 seen)
+    checks.check(not [x for x in storage if "[authorization]" in x],
+                 "storage-redirect: no Authorization sent to the other origin", storage)
+    checks.check(any("[authorization]" in x for x in seen if "/v2/storage-redirect/" in x),
+                 "storage-redirect: the registry itself got the credentials", seen)
+    secret = hostile_server.STORAGE_USER[1]
+    checks.check(secret not in cli.output(p) and hostile_server.STORAGE_AUTH not in
+                 cli.output(p), "storage-redirect: no secret in the output")
+
+
 def main():
     checks = Checks("remote:hostile")
     with Scratch("remote-hostile") as s:
@@ -73,6 +100,8 @@ def main():
             checks.check(p.returncode == 0, "good: copy to the store works", describe(p))
             p = cli.store_verb("cat-manifest", h.url("good:v1"), "--plain-http")
             checks.equal(p.stdout, good["manifest"], "good: cat-manifest")
+
+            storage_redirect(checks, cli, h, s)
 
             knob = timeout_knob(cli)
             for mode in hostile_server.BAD_MODES:
