@@ -173,10 +173,12 @@ void register_copy(CLI::App& app, int& status) {
       "copy", "copy an image (every platform, optionally its referrers) between registries");
   cmd->add_option("SRC", o->source, "docker://REF, oci:DIR[:NAME] or store:REF")->required();
   cmd->add_option("DST", o->destination, "docker://REF, oci:DIR[:NAME] or store:REF")->required();
-  auto* platform =
-      cmd->add_option("--platform", o->platform, "copy only this platform of an index, e.g. linux/arm64");
-  cmd->add_flag("--all", o->all, "copy every platform of an index (the default)")->excludes(platform);
-  cmd->add_flag("--referrers", o->referrers, "copy the referrers too (signatures, SBOMs), recursively");
+  auto* platform = cmd->add_option("--platform", o->platform,
+                                   "copy only this platform of an index, e.g. linux/arm64");
+  cmd->add_flag("--all", o->all, "copy every platform of an index (the default)")
+      ->excludes(platform);
+  cmd->add_flag("--referrers", o->referrers,
+                "copy the referrers too (signatures, SBOMs), recursively");
   cmd->add_option("--jobs", o->jobs, "blobs transferred at once (default 4)")
       ->check(CLI::Range(1, 64));
   cmd->add_option("--store", o->store_dir, "store: the embedded store's directory");

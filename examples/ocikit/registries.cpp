@@ -16,7 +16,8 @@ void add_remote_options(CLI::App& cmd, remote_flags& flags) {
                "docker://: http instead of https (a registry on loopback)");
   cmd.add_flag("--insecure", flags.insecure,
                "docker://: skip certificate and host name verification");
-  cmd.add_option("--ca-file", flags.ca_file, "docker://: trust the CA certificates of this PEM file");
+  cmd.add_option("--ca-file", flags.ca_file,
+                 "docker://: trust the CA certificates of this PEM file");
   cmd.add_option("--authfile", flags.authfile,
                  "docker://: credentials file (default: $DOCKER_CONFIG/config.json, else "
                  "~/.docker/config.json)");

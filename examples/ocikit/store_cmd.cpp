@@ -21,7 +21,6 @@
 
 #include "cli.hpp"
 #include "json_writer.hpp"
-#include "registries.hpp"
 #include "ocikit/distribution.hpp"
 #include "ocikit/json/serialize.hpp"
 #include "ocikit/layout/image_layout.hpp"
@@ -32,6 +31,7 @@
 #include "ocikit/store/maintenance.hpp"
 #include "ocikit/store/store.hpp"
 #include "ocikit/store/stream.hpp"
+#include "registries.hpp"
 
 namespace ocikit::cli {
 namespace {
@@ -971,7 +971,8 @@ void register_store(CLI::App& app, int& status) {
   auto* refs_cmd = add_verb(
       noun, "referrers", "the manifests whose subject is a digest, as an OCI image index", text,
       refs, status, [ctx](const referrers_options& o) { return run_referrers(*ctx, o); });
-  refs_cmd->add_option("REF", refs->reference, "REPO@DIGEST or docker://HOST/REPO@DIGEST")->required();
+  refs_cmd->add_option("REF", refs->reference, "REPO@DIGEST or docker://HOST/REPO@DIGEST")
+      ->required();
   refs_cmd->add_option("--artifact-type", refs->artifact_type, "only this artifact type");
 
   auto lock = std::make_shared<lock_options>();

@@ -36,3 +36,10 @@ if(TARGET ocikit_cli OR OCIKIT_BUILD_EXAMPLES)
     set_tests_properties(remote:${name} PROPERTIES LABELS remote TIMEOUT ${timeout})
   endforeach()
 endif()
+# remote:registry_cases  the [.registry] cases of remote_registry_test (the remote registry's
+#                  operations) against docker-registry on 127.0.0.1
+#                  (tests/remote/registry_cases_test.py)
+add_test(NAME remote:registry_cases
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/registry_cases_test.py
+                 $<TARGET_FILE:remote_registry_test>)
+set_tests_properties(remote:registry_cases PROPERTIES LABELS remote TIMEOUT 300)

@@ -4,7 +4,7 @@
 // embedded store.
 //
 //   ocikit::remote::remote_options              plain_http, tls (insecure, ca_file), authfile,
-//                                               chunk_size, the http client to share
+//                                               creds, chunk_size, the http client to share
 //   ocikit::remote::remote_registry::open(domain, options)   -> result<unique_ptr<remote_registry>>
 //   registry.login_server()                     the reference domain ("docker.io", "localhost:5000")
 //   registry.origin()                           "https://registry-1.docker.io"
@@ -96,10 +96,9 @@ struct remote_options {
   /// Blobs of known size larger than this are sent in chunks of this size (0: never; a blob of
   /// unknown size always goes in chunks, of this size or 8 MiB).
   std::int64_t chunk_size = 0;
-  /// The client to share (e.g. with another registry object); none: a new one with `client`.
+  /// The client to share (e.g. with another registry object, or one made with other timeouts
+  /// and retries); none: a new one with the default client_options and `tls`.
   std::shared_ptr<http_client> shared_client{};
-  /// The options of a new client (`tls` above replaces client.tls).
-  client_options client{};
 };
 
 /// The chunk size of an upload whose size is unknown, when remote_options::chunk_size is 0.
@@ -193,10 +192,9 @@ inline bool filter_applied(std::string_view header) {
   return false;
 }
 
-/// The refusal of an unexpected response: 404 is store.not_found naming `what`, the rest the
-/// registry's error (error_from_response).
+/// The refusal of an unexpected response (error_from_response: 404 is store.not_found, the
+/// registry's DIGEST_INVALID store.digest_mismatch ...).
 inline error refusal(const response& r, const std::string& what) {
-  if (r.status == 404) return error(errc::store_not_found, error::npos, what);
   return error_from_response(r, what);
 }
 
@@ -268,7 +266,8 @@ class remote_registry : public store::registry {
     std::unique_ptr<remote_registry> r(new remote_registry());
     r->domain_ = std::string(domain);
     r->host_ = std::string(distribution::registry_host(domain));
-    r->options_ = options;
+    r->plain_http_ = options.plain_http;
+    r->chunk_size_ = options.chunk_size;
     const std::string origin = (options.plain_http ? "http://" : "https://") + r->host_;
     if (auto u = url::parse(origin + "/v2/"); !u) return u.error();
     credentials creds;
@@ -283,7 +282,7 @@ class remote_registry : public store::registry {
     }
     std::shared_ptr<http_client> client = options.shared_client;
     if (!client) {
-      client_options co = options.client;
+      client_options co;
       co.tls = options.tls;
       client = std::make_shared<http_client>(std::move(co));
     }
@@ -321,8 +320,7 @@ class remote_registry : public store::registry {
     auto location = start_upload(repository, scope);
     if (!location) return location.error();
     std::int64_t size = expected.size >= 0 ? expected.size : content.size_hint();
-    const bool chunked =
-        !expected.digest || size < 0 || (options_.chunk_size > 0 && size > options_.chunk_size);
+    const bool chunked = !expected.digest || size < 0 || (chunk_size_ > 0 && size > chunk_size_);
     if (!chunked) return put_monolithic(repository, *location, content, *expected.digest, size);
     return put_chunked(repository, *location, content, expected);
   }
@@ -568,8 +566,10 @@ class remote_registry : public store::registry {
 
   // --- deletes -------------------------------------------------------------------------------
 
-  /// Deletes the manifest by digest (a tag is resolved first), its referrers before it. The
-  /// report lists the manifests and the tag named, not other tags the registry dropped with it.
+  /// Deletes the manifest by digest (a tag is resolved first), its referrers before it, and the
+  /// referrers tag schema's indexes of them (`sha256-<hex>`) before those. The report lists the
+  /// manifests (the schema's indexes last) and the tags named, not other tags the registry
+  /// dropped with them.
   using store::registry::delete_manifest;
   result<store::delete_report> delete_manifest(const store::target& what,
                                                bool dry_run = false) override {
@@ -585,10 +585,24 @@ class remote_registry : public store::registry {
         if (seen.insert(d.digest.str()).second) order.push_back(d.digest);
       }
     }
+    // The referrers tag schema's indexes of what goes (`sha256-<hex>`) go too, first.
+    std::vector<ocikit::digest> indexes;
+    for (const ocikit::digest& d : order) {
+      auto idx = resolve(store::target{what.repository, referrers_tag(d.view()), std::nullopt});
+      if (idx) {
+        indexes.push_back(idx->digest);
+        report.tags.push_back(what.repository + ":" + referrers_tag(d.view()));
+      } else if (idx.error().code() != errc::store_not_found) {
+        return idx.error();
+      }
+    }
     report.manifests = order;
-    if (!what.tag.empty()) report.tags.push_back(what.repository + ":" + what.tag);
+    report.manifests.insert(report.manifests.end(), indexes.begin(), indexes.end());
+    if (!what.tag.empty())
+      report.tags.insert(report.tags.begin(), what.repository + ":" + what.tag);
     if (dry_run) return report;
     // Referrers first, so that a failure leaves no referrer without its subject.
+    order.insert(order.begin(), indexes.begin(), indexes.end());
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
       request rq;
       rq.method = "DELETE";
@@ -629,7 +643,7 @@ class remote_registry : public store::registry {
   [[nodiscard]] distribution::endpoint ep(std::string_view repository) const {
     // The repository was checked: it is a valid path behind our domain.
     std::string ref = domain_ + "/" + std::string(repository);
-    auto e = distribution::endpoint::of(ref, {.plain_http = options_.plain_http});
+    auto e = distribution::endpoint::of(ref, {.plain_http = plain_http_});
     return e.value();
   }
   [[nodiscard]] std::string ep_origin() const { return origin(); }
@@ -675,19 +689,6 @@ class remote_registry : public store::registry {
     return std::move(*loc);
   }
 
-  // A failed upload's error: the registry's DIGEST_INVALID / SIZE_INVALID as store errors.
-  static error upload_error(const response& r, const std::string& what) {
-    if (r.status == 400 && r.body.find("DIGEST_INVALID") != std::string::npos) {
-      return error(errc::store_digest_mismatch, error::npos,
-                   what + ": the registry computed another digest");
-    }
-    if (r.status == 400 && r.body.find("SIZE_INVALID") != std::string::npos) {
-      return error(errc::store_size_mismatch, error::npos,
-                   what + ": the registry received another size");
-    }
-    return detail::refusal(r, what);
-  }
-
   result<store::blob_info> put_monolithic(std::string_view repository, const std::string& location,
                                           store::byte_source& content, const ocikit::digest& d,
                                           std::int64_t size) {
@@ -700,7 +701,7 @@ class remote_registry : public store::registry {
     rq.follow_redirects = false;
     auto r = session_->send(std::move(rq), push_scope(repository));
     if (!r) return r.error();
-    if (r->status != 201) return upload_error(*r, blob_name(repository, d.view()));
+    if (r->status != 201) return detail::refusal(*r, blob_name(repository, d.view()));
     return store::blob_info{d, size, false};
   }
 
@@ -714,7 +715,7 @@ class remote_registry : public store::registry {
     auto h = hasher::create(alg);
     if (!h) return h.error();
     detail::hashing_source hashed(content, *h);
-    const std::int64_t chunk = options_.chunk_size > 0 ? options_.chunk_size : default_chunk_size;
+    const std::int64_t chunk = chunk_size_ > 0 ? chunk_size_ : default_chunk_size;
     std::vector<std::byte> buffer(static_cast<std::size_t>(chunk));
     std::int64_t offset = 0;
     for (;;) {
@@ -763,7 +764,7 @@ class remote_registry : public store::registry {
     rq.follow_redirects = false;
     auto r = session_->send(std::move(rq), scope);
     if (!r) return r.error();
-    if (r->status != 201) return upload_error(*r, what);
+    if (r->status != 201) return detail::refusal(*r, what);
     return store::blob_info{std::move(*computed), offset, false};
   }
 
@@ -1030,7 +1031,8 @@ class remote_registry : public store::registry {
 
   std::string domain_;
   std::string host_;
-  remote_options options_;
+  bool plain_http_ = false;
+  std::int64_t chunk_size_ = 0;
   std::unique_ptr<session> session_;
 };
 
