@@ -18,7 +18,8 @@
       a bcrypt line made by `htpasswd -Bbn`.
 
 Every child process is started in its own process group and killed with its group by .stop(),
-by an atexit hook and on SIGTERM/SIGINT (ctest's timeout), so no server outlives its test. The
+by an atexit hook and on SIGTERM/SIGINT (ctest's timeout), and gets SIGTERM from the kernel when
+the test process dies anyway (PR_SET_PDEATHSIG), so no server outlives its test. The
 token issuer is a thread of the test process. Reporting and scratch directories come from
 tests/store/storelib.py.
     python3 tests/remote/fixtures.py     starts each fixture and checks it with skopeo and curl
@@ -26,6 +27,7 @@ tests/store/storelib.py.
 
 import atexit
 import base64
+import ctypes
 import hashlib
 import http.server
 import json
@@ -92,11 +94,25 @@ signal.signal(signal.SIGTERM, _on_signal)
 signal.signal(signal.SIGINT, _on_signal)
 
 
+try:
+    _libc = ctypes.CDLL(None, use_errno=True)
+except OSError:
+    _libc = None
+
+
+def _die_with_parent():
+    """In the child before exec: SIGTERM when the test process dies, even by SIGKILL
+    (PR_SET_PDEATHSIG), so that no server outlives a killed test."""
+    if _libc is not None:
+        _libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)
+
+
 def spawn(argv, log_path, env=None):
-    """Starts argv in its own process group, output to log_path; stopped at exit at the latest."""
+    """Starts argv in its own process group, output to log_path; stopped at exit at the latest,
+    and when the test process is killed."""
     log = open(log_path, "ab")
     proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            start_new_session=True, env=env)
+                            start_new_session=True, env=env, preexec_fn=_die_with_parent)
     log.close()
     _children.append(proc)
     return proc
