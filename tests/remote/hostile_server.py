@@ -15,6 +15,7 @@ image (a config and a 64 KiB layer, the same bytes every run) and spoils one thi
   blob-wrong-bytes        the layer has its size but other bytes
   blob-truncated          the layer is cut in the middle (Content-Length kept), also on Range
   blob-huge-length        the layer's Content-Length is 10 GiB (its descriptor says 64 KiB)
+  blob-overlong           the layer and 1 MiB more, Content-Length honest: more than its size
   header-malformed        a response header line without a colon
   status-malformed        the status line is `HTTP/1.1 2OO OK`
   redirect-loop           the manifest redirects A -> B -> A -> ...
@@ -47,10 +48,12 @@ import time
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
-MODES = ["good", "storage-redirect", "manifest-digest-header", "manifest-digest-bytes", "manifest-wrong-type",
-         "manifest-truncated", "manifest-huge", "manifest-huge-length", "blob-wrong-bytes",
-         "blob-truncated", "blob-huge-length", "header-malformed", "status-malformed",
-         "redirect-loop", "redirect-30", "slow", "auth-garbage", "auth-garbage-scheme"]
+MODES = ["good", "storage-redirect",
+         "manifest-digest-header", "manifest-digest-bytes", "manifest-wrong-type",
+         "manifest-truncated", "manifest-huge", "manifest-huge-length",
+         "blob-wrong-bytes", "blob-truncated", "blob-huge-length", "blob-overlong",
+         "header-malformed", "status-malformed", "redirect-loop", "redirect-30", "slow",
+         "auth-garbage", "auth-garbage-scheme"]
 BAD_MODES = [m for m in MODES if m not in ("good", "storage-redirect")]
 STORAGE_USER = ("hostile-user", "hostile-secret-9")
 STORAGE_AUTH = base64.b64encode(("%s:%s" % STORAGE_USER).encode()).decode()
@@ -307,6 +310,8 @@ class Handler(socketserver.StreamRequestHandler):
         headers = [("Content-Type", "application/octet-stream"), ("Docker-Content-Digest", digest)]
         if layer and mode == "blob-wrong-bytes":
             data = bytes(b ^ 0x5A for b in data)
+        if layer and mode == "blob-overlong":
+            data = data + bytes(1 << 20)
         if layer and mode == "blob-huge-length":
             self.respond(200, "OK", headers, head=True, length=TEN_GIB)
             if not head:

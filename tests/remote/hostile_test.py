@@ -5,8 +5,9 @@ For every mode of the server: `ocikit copy docker://… oci:DIR` and `ocikit cop
 store:REF` are refused (exit 1 or 2) with a message on stderr that names the problem, the layout
 holds no image and no blob file whose bytes do not hash to its name, the store does not resolve
 the reference and fsck passes; `ocikit store cat-manifest docker://…` of the manifest modes
-prints nothing. The mode `good` is the control: the same commands work. `storage-redirect` (Basic auth, blobs
-redirected to another origin) must work without sending the credentials to that origin.
+prints nothing. The mode `good` is the control: the same commands work. `storage-redirect`
+(Basic auth, blobs redirected to another origin) must work without sending the credentials to
+that origin.
 `slow` needs a short timeout: it runs when `ocikit copy --help` names one (--timeout SECONDS,
 or $OCIKIT_HTTP_TIMEOUT); otherwise it is skipped, and says so.
     usage: hostile_test.py OCIKIT_BINARY
@@ -36,6 +37,7 @@ WHY = {
     "blob-wrong-bytes": r"digest|mismatch|verif",
     "blob-truncated": r"truncat|end of (file|stream)|eof|short|closed|incomplete|protocol",
     "blob-huge-length": r"size|length|too large|mismatch|exceed",
+    "blob-overlong": r"size|length|too large|mismatch|exceed|digest",
     "header-malformed": r"header|malformed|protocol|parse|invalid|bad",
     "status-malformed": r"status|malformed|protocol|parse|invalid|bad",
     "redirect-loop": r"redirect",
