@@ -169,6 +169,12 @@ std::string pattern(std::size_t n) {
   return s;
 }
 
+/// One read of at most `n` bytes.
+ocikit::result<std::size_t> read_once(ocikit::store::byte_source& in, std::size_t n) {
+  std::string buf(n, '\0');
+  return in.read(std::as_writable_bytes(std::span(buf)));
+}
+
 std::string read_all(ocikit::store::byte_source& in, std::size_t chunk = 1 << 20) {
   std::string out;
   std::string buf(chunk, '\0');
@@ -224,6 +230,33 @@ TEST_CASE("keep-alive: sequential requests share one connection", "[.server][rem
   CHECK(c.stats().connections_reused == 12);
 }
 
+TEST_CASE("pooled connections: a closed one is not reused, an abandoned body is not pooled",
+          "[.server][remote][http]") {
+  const auto base = env("OCIKIT_TEST_HTTP");
+  remote::http_client c(quick());
+  auto first = c.send(get(base + "/close-after"));
+  REQUIRE(first.has_value());
+  CHECK(first->body == "bye");
+  // Give the server's close time to arrive: the pool sees it and opens a new connection.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto second = c.send(get(base + "/bytes?n=10"));
+  REQUIRE(second.has_value());
+  CHECK(second->body == pattern(10));
+  CHECK(c.stats().connections_opened == 2);
+  CHECK(c.stats().retries == 0);
+  {
+    auto partial = c.open(get(base + "/bytes?n=1000000"));
+    REQUIRE(partial.has_value());
+    auto n = read_once(**partial, 10);
+    REQUIRE(n.has_value());
+    CHECK(*n == 10);
+  }  // dropped before the end: its connection is closed, not pooled
+  auto third = c.send(get(base + "/bytes?n=100"));
+  REQUIRE(third.has_value());
+  CHECK(third->body == pattern(100));
+  CHECK(c.stats().connections_opened == 3);
+}
+
 TEST_CASE("bodies: Content-Length, chunked, to the close; send() bounded by max_body",
           "[.server][remote][http]") {
   const auto base = env("OCIKIT_TEST_HTTP");
@@ -258,11 +291,10 @@ TEST_CASE("a body that ends before its Content-Length is remote.protocol",
   CHECK(got.error().message().find("50 of the 100 bytes") != std::string::npos);
   auto opened = c.open(get(base + "/truncated"));
   REQUIRE(opened.has_value());
-  std::string buf(1000, '\0');
-  auto first = (*opened)->read(std::as_writable_bytes(std::span(buf)));
+  auto first = read_once(**opened, 1000);
   REQUIRE(first.has_value());
   CHECK(*first == 50);
-  auto second = (*opened)->read(std::as_writable_bytes(std::span(buf)));
+  auto second = read_once(**opened, 1000);
   REQUIRE_FALSE(second.has_value());
   CHECK(second.error() == errc::remote_protocol);
 }
@@ -386,11 +418,10 @@ TEST_CASE("timeouts: a slow header and a stalled body", "[.server][remote][http]
 
   auto stall = c.open(get(base + "/stall?delay=3"));
   REQUIRE(stall.has_value());
-  std::string buf(1000, '\0');
-  auto first = (*stall)->read(std::as_writable_bytes(std::span(buf)));
+  auto first = read_once(**stall, 1000);
   REQUIRE(first.has_value());
   CHECK(*first == 10);
-  auto second = (*stall)->read(std::as_writable_bytes(std::span(buf)));
+  auto second = read_once(**stall, 1000);
   REQUIRE_FALSE(second.has_value());
   CHECK(second.error() == errc::remote_timeout);
 }
@@ -458,10 +489,11 @@ TEST_CASE("one client, many threads", "[.server][remote][http]") {
   remote::http_client c(quick());
   std::atomic<int> good{0};
   std::vector<std::thread> threads;
-  for (int t = 0; t < 8; ++t) {
+  threads.reserve(8);
+  for (std::size_t t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 20; ++i) {
-        const std::size_t n = static_cast<std::size_t>(1000 * (t + 1) + i);
+      for (std::size_t i = 0; i < 20; ++i) {
+        const std::size_t n = 1000 * (t + 1) + i;
         auto got = c.send(get(base + "/bytes?n=" + std::to_string(n)));
         if (got && got->status == 200 && got->body == pattern(n)) ++good;
       }

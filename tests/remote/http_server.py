@@ -13,6 +13,7 @@ Paths:
   /loop                      redirects to itself forever
   /flaky/<key>?fail=N&status=S[&after=SECS]   S (with Retry-After when after= is given) for the
                              first N requests of <key>, then 200 "ok"
+  /close-after               an answer without `Connection: close`, then the connection closes
   /truncated                 Content-Length 100, 50 bytes, then the connection closes
   /slow?delay=SECS           waits before the response header
   /stall                     a header, 10 bytes of a 100-byte body, then nothing
@@ -178,6 +179,12 @@ class Handler(BaseHTTPRequestHandler):
                 extra = {"Retry-After": q["after"]} if "after" in q else None
                 return self.reply(int(q.get("status", "503")), b"try again", "text/plain", extra)
             return self.reply(200, json.dumps({"attempts": seen + 1}))
+        if path == "/close-after":
+            # Keep-alive in words, then the connection closes (an idle timeout on the server).
+            self.reply(200, b"bye", "text/plain")
+            self.wfile.flush()
+            self.close_connection = True
+            return None
         if path == "/truncated":
             self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 50)
             self.wfile.flush()

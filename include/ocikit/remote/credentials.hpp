@@ -126,7 +126,7 @@ inline result<credentials> decode_auth(std::string_view auth, const std::filesys
 /// Runs `docker-credential-<helper> get` with `server` on stdin and parses its answer.
 inline result<credentials> run_credential_helper(const std::string& helper,
                                                  const std::string& server) {
-  const auto fail = [&](std::string why) {
+  const auto fail = [&](const std::string& why) {
     return error(errc::remote_credentials, error::npos,
                  "credential helper docker-credential-" + helper + " for '" + server + "': " + why);
   };

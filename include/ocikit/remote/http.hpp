@@ -8,17 +8,27 @@
 //                                               redirects, timeouts, retries with backoff
 //   client.send(request, max_body)              the whole response body in memory (bounded)
 //   client.open(request)                        the response with its body as a byte_source
+//   client.stats()                              connections opened and reused, retries
 //
 // Rules:
 //   - a redirect (301, 302, 303, 307, 308) is followed up to `max_redirects` times; a redirect
 //     to another origin drops the `Authorization` header (a registry's credentials never reach
 //     storage elsewhere); 303 (and 301/302 of a POST) turns the request into a GET without body;
-//   - idempotent requests (GET, HEAD, PUT, DELETE) whose body can be sent again are retried with
-//     exponential backoff on connection errors, 429 and 5xx (honouring `Retry-After` up to the
-//     cap), `max_retries` times; POST and PATCH are retried only when the connection failed
-//     before a byte of the request was written on a reused connection;
-//   - every read and write has a timeout; a connection that ends before the declared
-//     `Content-Length` is a remote.protocol error (a truncated body is never taken as complete);
+//   - idempotent requests (GET, HEAD, PUT, DELETE) whose body can be sent again (in memory, or a
+//     stream not read yet) are retried with exponential backoff on connection errors, timeouts,
+//     429, 500, 502, 503 and 504 (honouring `Retry-After` up to `retry_max_delay`),
+//     `max_retries` times; the last 429/5xx answer is returned as a response. POST and PATCH
+//     are never retried, except once on a fresh connection when a pooled one turned out closed
+//     while the request was being written;
+//   - bodies: a response body framed by Content-Length is read straight from the socket into
+//     the caller's buffer (no copy in between); chunked and close-delimited bodies go through
+//     Beast's parser; a streamed request body is written in 1 MiB pieces (Content-Length, or
+//     chunked when the length is unknown), and a source shorter or longer than its
+//     Content-Length is store.size_mismatch;
+//   - every read and write has a timeout (remote.timeout); a connection that ends before the
+//     declared `Content-Length` is a remote.protocol error (a truncated body is never taken as
+//     complete), and so are malformed status lines and header fields and a header over 64 KiB;
+//   - errors name the method and the URL without its query (a query may hold a signature);
 //   - thread-safe: one client serves any number of threads, each request on its own connection
 //     taken from (and returned to) the pool.
 //
@@ -452,26 +462,33 @@ class http_connection {
   /// Resolves, connects and (https) shakes hands.
   result<void> connect(const url& u, const client_options& o, ssl::context* tls,
                        std::string_view what) {
-    tcp::resolver resolver(ioc_);
-    tcp::resolver::results_type endpoints;
+    std::vector<tcp::endpoint> endpoints;
     beast::error_code ec;
-    bool done = false;
-    resolver.async_resolve(u.host, u.port, [&](beast::error_code e, tcp::resolver::results_type r) {
-      ec = e;
-      endpoints = std::move(r);
-      done = true;
-    });
-    ioc_.restart();
-    ioc_.run_for(o.connect_timeout);
-    if (!done) {
-      resolver.cancel();
+    const auto port = static_cast<unsigned short>(std::stoul(u.port));
+    if (const auto literal = asio::ip::make_address(u.host, ec); !ec) {
+      // An address: no resolver (and none of its threads).
+      endpoints.emplace_back(literal, port);
+    } else {
+      tcp::resolver resolver(ioc_);
+      bool done = false;
+      resolver.async_resolve(u.host, u.port,
+                             [&](beast::error_code e, const tcp::resolver::results_type& r) {
+                               ec = e;
+                               for (const auto& entry : r) endpoints.push_back(entry.endpoint());
+                               done = true;
+                             });
       ioc_.restart();
-      ioc_.run();
-      return transport_error(errc::remote_timeout, what, "resolving " + u.host + " timed out");
-    }
-    if (ec) {
-      return transport_error(errc::remote_connect, what,
-                             "cannot resolve " + u.host + ": " + ec.message());
+      ioc_.run_for(o.connect_timeout);
+      if (!done) {
+        resolver.cancel();
+        ioc_.restart();
+        ioc_.run();
+        return transport_error(errc::remote_timeout, what, "resolving " + u.host + " timed out");
+      }
+      if (ec || endpoints.empty()) {
+        return transport_error(errc::remote_connect, what,
+                               "cannot resolve " + u.host + ": " + ec.message());
+      }
     }
     plain_ = std::make_unique<beast::tcp_stream>(ioc_);
     plain_->expires_after(o.connect_timeout);
@@ -803,6 +820,7 @@ struct http_client::impl {
   struct attempt_state {
     bool source_touched = false;  ///< the stream body was read from: cannot be sent again
     bool stale = false;           ///< a reused connection failed before any answer
+    bool write_failed = false;    ///< ... and already while the request was written
   };
 
   /// Writes the request head and body on `c`.
@@ -848,7 +866,10 @@ struct http_client::impl {
     head += "\r\n";
     const auto wrote = [&](const detail::beast::error_code& ec) -> result<void> {
       if (!ec) return {};
-      if (c.reused && !st.source_touched) st.stale = true;
+      if (c.reused && !st.source_touched) {
+        st.stale = true;
+        st.write_failed = true;
+      }
       if (ec == detail::beast::error::timeout) {
         return detail::transport_error(errc::remote_timeout, what, "sending the request");
       }
@@ -1013,8 +1034,11 @@ struct http_client::impl {
       auto got = attempt(*u, r, *body, st);
       const bool resendable = r.stream == nullptr || !st.source_touched;
       if (!got) {
-        if (st.stale && !stale_retried && resendable) {
-          // An idle connection the server had closed: once more on a new one, not a retry.
+        // An idle connection the server had closed: once more on a new one (not a retry). A
+        // POST or PATCH only when the request could not even be written: the server cannot
+        // have acted on it.
+        if (st.stale && !stale_retried && resendable &&
+            (detail::is_idempotent(r.method) || st.write_failed)) {
           stale_retried = true;
           continue;
         }

@@ -6,7 +6,7 @@
 //   ocikit::remote::error_from_response(response, what)  the ocikit::error of a failed answer
 //
 // Mapping (distribution-spec "Error Codes"), the first that applies:
-//   401                                   remote.unauthorized
+//   401, UNAUTHORIZED                     remote.unauthorized
 //   403, DENIED                           remote.denied
 //   429, TOOMANYREQUESTS                  remote.too_many_requests
 //   DIGEST_INVALID                        store.digest_mismatch
@@ -15,7 +15,6 @@
 //   MANIFEST_INVALID, MANIFEST_UNVERIFIED store.manifest_invalid
 //   *_UNKNOWN, 404                        store.not_found
 //   UNSUPPORTED, 405                      remote.unsupported
-//   UNAUTHORIZED                          remote.unauthorized
 //   anything else                         remote.error
 // The message reads `<what>: <METHOD> <URL> answered <status> <reason>: <CODE>: <message>
 // (<detail>)`; the URL is shown without its query and the registry's text is cut to a few
@@ -108,7 +107,7 @@ inline error error_from_response(const response& r, std::string_view what) {
     return false;
   };
   errc id = errc::remote_error;
-  if (r.status == 401) {
+  if (r.status == 401 || is("UNAUTHORIZED")) {
     id = errc::remote_unauthorized;
   } else if (r.status == 403 || is("DENIED")) {
     id = errc::remote_denied;
@@ -126,8 +125,6 @@ inline error error_from_response(const response& r, std::string_view what) {
     id = errc::store_not_found;
   } else if (is("UNSUPPORTED") || r.status == 405) {
     id = errc::remote_unsupported;
-  } else if (is("UNAUTHORIZED")) {
-    id = errc::remote_unauthorized;
   }
   std::string d;
   if (!what.empty()) {

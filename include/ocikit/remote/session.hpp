@@ -343,7 +343,7 @@ struct session::impl {
   result<void> ping() {
     request p;
     p.url = origin + "/v2/";
-    auto r = client->send(p, 64 * 1024);
+    auto r = client->send(p, std::size_t{64} << 10);
     if (!r) return r.error();
     {
       const std::lock_guard lock(mutex);
@@ -445,7 +445,7 @@ inline result<std::unique_ptr<response_reader>> session::open(request r, std::st
       [](const std::unique_ptr<response_reader>& x) {
         // The error body, bounded: enough for the registry's message.
         response out = x->head();
-        std::string buf(64 * 1024, '\0');
+        std::string buf(std::size_t{64} << 10, '\0');
         std::size_t got = 0;
         while (got < buf.size()) {
           auto n = x->read(std::as_writable_bytes(std::span(buf.data() + got, buf.size() - got)));
