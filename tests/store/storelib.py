@@ -57,6 +57,13 @@ def canonical(obj):
 # Reporting
 
 
+def _short(value):
+    """repr of a value for a failure line; long bytes as their length and digest."""
+    if isinstance(value, (bytes, bytearray)) and len(value) > 120:
+        return "<%d bytes %s>" % (len(value), sha256(bytes(value)))
+    return repr(value)
+
+
 class Checks:
     """Counts checks; `fail` prints a line, `done` prints the summary and exits."""
 
@@ -77,7 +84,7 @@ class Checks:
         return ok
 
     def equal(self, got, want, what):
-        return self.check(got == want, what, "got %r, expected %r" % (got, want))
+        return self.check(got == want, what, "got %s, expected %s" % (_short(got), _short(want)))
 
     def note(self, text):
         print("%s: %s" % (self.name, text), flush=True)
