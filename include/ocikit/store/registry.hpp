@@ -268,7 +268,10 @@ inline result<parsed_manifest> check_manifest_push(const target& where, std::str
     std::string text;
     for (const problem& p : parsed->problems) {
       if (p.severity != severity::error) continue;
-      text += (text.empty() ? "" : "; ") + std::string(p.error.id()) + ": " + p.error.message();
+      if (!text.empty()) text += "; ";
+      text += p.error.id();
+      text += ": ";
+      text += p.error.message();
     }
     return error(errc::store_manifest_invalid, error::npos, std::move(text));
   }

@@ -911,43 +911,10 @@ inline result<std::vector<std::string>> embedded_store::apply_tag(const detail::
   return add;
 }
 
-namespace detail {
-inline std::string problems_text(const std::vector<problem>& problems) {
-  std::string out;
-  for (const problem& p : problems) {
-    if (p.severity != severity::error) continue;
-    if (!out.empty()) out += "; ";
-    out += p.error.id();
-    out += ": ";
-    out += p.error.message();
-  }
-  return out;
-}
-}  // namespace detail
-
 inline result<descriptor> embedded_store::push_manifest(const target& where, std::string_view bytes,
                                                         const push_manifest_options& options) {
-  if (auto ok = check_repository(where.repository); !ok) return ok.error();
-  if (!where.tag.empty()) {
-    if (auto ok = check_tag(where.tag); !ok) return ok.error();
-  }
-  manifest_parse_options po;
-  po.expected_media_type = options.media_type;
-  po.reject_invalid = false;
-  auto parsed = parse_manifest(bytes, po);
-  if (!parsed) {
-    return error(errc::store_manifest_invalid, error::npos,
-                 std::string(parsed.error().id()) + ": " + parsed.error().message());
-  }
-  if (!parsed->valid()) {
-    return error(errc::store_manifest_invalid, error::npos,
-                 detail::problems_text(parsed->problems));
-  }
-  if (where.digest && *where.digest != parsed->digest) {
-    return error(
-        errc::store_digest_mismatch, error::npos,
-        "the reference names " + where.digest->str() + ", the bytes are " + parsed->digest.str());
-  }
+  auto parsed = check_manifest_push(where, bytes, options);
+  if (!parsed) return parsed.error();
   auto l = lock_repository(where.repository, true);
   if (!l) return l.error();
   const std::string ipath = index_path(where.repository).string();
