@@ -136,7 +136,9 @@ int run_login(const login_options& o) {
     const bool refused = code == errc::remote_unauthorized || code == errc::remote_denied;
     return fail("login", ok.error(), refused ? exit_invalid : exit_usage);
   }
-  file->set(o.host, creds);
+  if (auto stored = file->store(o.host, creds); !stored) {
+    return fail("login", stored.error(), exit_usage);
+  }
   if (auto saved = file->save(); !saved) return fail("login", saved.error(), exit_usage);
   write_out("Login Succeeded\n");
   return exit_ok;
@@ -145,7 +147,9 @@ int run_login(const login_options& o) {
 int run_logout(const login_options& o) {
   auto file = ocikit::remote::auth_file::load(ocikit::remote::default_config_path(o.authfile));
   if (!file) return fail("logout", file.error(), exit_usage);
-  if (!file->erase(o.host)) {
+  auto removed = file->remove(o.host);
+  if (!removed) return fail("logout", removed.error(), exit_usage);
+  if (!*removed) {
     write_err("ocikit logout: not logged in to " + o.host);
     return exit_invalid;
   }

@@ -68,6 +68,88 @@ def ocikit(args, stdin="", env=None):
                        env=env, timeout=60)
     return r.returncode, r.stdout, r.stderr
 
+# A Docker credential helper (the protocol of docker-credential-helpers: `get`, `store`,
+# `erase` with the server or Docker's JSON on stdin), keeping what it stores in the JSON file
+# $OCIKIT_TEST_HELPER_STORE. No real helper (pass, secretservice) runs unattended here.
+FAKE_HELPER = r"""#!/usr/bin/env python3
+import json, os, sys
+path = os.environ["OCIKIT_TEST_HELPER_STORE"]
+data = json.load(open(path)) if os.path.exists(path) else {}
+verb, text = sys.argv[1], sys.stdin.read()
+with open(path + ".log", "a") as log:
+    log.write(verb + "\n")
+if verb == "store":
+    req = json.loads(text)
+    data[req["ServerURL"]] = {"Username": req["Username"], "Secret": req["Secret"]}
+elif verb in ("get", "erase"):
+    server = text.strip()
+    if server not in data:
+        print("credentials not found in native keychain")
+        sys.exit(1)
+    if verb == "get":
+        print(json.dumps({"ServerURL": server, **data[server]}))
+    else:
+        del data[server]
+else:
+    print("unknown verb " + verb)
+    sys.exit(1)
+json.dump(data, open(path, "w"))
+"""
+
+
+def helper_part(tmp, host):
+    """login/logout through a credential helper named by credsStore, then by credHelpers."""
+    bindir = os.path.join(tmp, "bin")
+    os.makedirs(bindir)
+    prog = os.path.join(bindir, "docker-credential-ocikittest")
+    with open(prog, "w") as f:
+        f.write(FAKE_HELPER)
+    os.chmod(prog, 0o755)
+    kept = os.path.join(tmp, "helper-store.json")
+    env = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"],
+               OCIKIT_TEST_HELPER_STORE=kept)
+    auth = os.path.join(tmp, "helper", "config.json")
+    os.makedirs(os.path.dirname(auth))
+    base = ["--authfile", auth]
+    for member in ({"credsStore": "ocikittest"}, {"credHelpers": {host: "ocikittest"}}):
+        name = next(iter(member))
+        with open(auth, "w") as f:
+            json.dump(dict(member, psFormat="t"), f)
+        rc, o, e = ocikit(["login", host, "--plain-http", "-u", "user", "--password-stdin"] + base,
+                          "S3cretPass\n", env=env)
+        check(rc == 0, f"{name}: login through the helper (got {rc}: {e.strip()})")
+        stored = json.load(open(kept)) if os.path.exists(kept) else {}
+        check(stored.get(host) == {"Username": "user", "Secret": "S3cretPass"},
+              f"{name}: the helper keeps the credentials under the host")
+        text = open(auth).read()
+        doc = json.loads(text)
+        check("S3cretPass" not in text and "auth" not in doc["auths"].get(host, {"auth": 1}),
+              f"{name}: config.json holds no secret, only an empty auths entry: {text.strip()}")
+        check(doc.get("psFormat") == "t" and name in doc, f"{name}: other members kept")
+        # The stored credentials are used: the catalog needs them (htpasswd).
+        rc, o, e = ocikit(["store", "repos", f"docker://{host}", "--plain-http"] + base, env=env)
+        check(rc == 0, f"{name}: a request with the helper's credentials works (got {rc}: {e.strip()})")
+        rc, o, e = ocikit(["logout", host] + base, env=env)
+        check(rc == 0, f"{name}: logout through the helper (got {rc}: {e.strip()})")
+        check(host not in json.load(open(kept)), f"{name}: the helper erased the credentials")
+        check(host not in json.load(open(auth)).get("auths", {}), f"{name}: the auths entry is gone")
+        rc, o, e = ocikit(["store", "repos", f"docker://{host}", "--plain-http"] + base, env=env)
+        check(rc != 0, f"{name}: after logout the registry refuses (got {rc})")
+        rc, o, e = ocikit(["logout", host] + base, env=env)
+        check(rc == 1 and "not logged in" in e, f"{name}: a second logout says so (got {rc})")
+    log = open(kept + ".log").read().split()
+    check({"store", "get", "erase"} <= set(log), f"the helper was asked to store, get and erase: {log}")
+    # A helper that cannot run: login fails clearly and writes nothing.
+    with open(auth, "w") as f:
+        json.dump({"credsStore": "ocikit-no-such-helper"}, f)
+    rc, o, e = ocikit(["login", host, "--plain-http", "-u", "user", "--password-stdin"] + base,
+                      "S3cretPass\n", env=env)
+    check(rc == 2 and "remote.credentials" in e and "docker-credential-ocikit-no-such-helper" in e,
+          f"a missing helper is remote.credentials, exit 2 (got {rc}: {e.strip()})")
+    check("S3cretPass" not in o + e, "the password is not printed")
+    check(json.load(open(auth)) == {"credsStore": "ocikit-no-such-helper"},
+          "nothing is written when the helper fails")
+
 
 def main():
     global OCIKIT
@@ -166,6 +248,8 @@ def main():
                               + base, "S3cretPass\n")
             check(rc == 2 and "remote.connect" in e, f"no registry is remote.connect (got {rc})")
             check(dead not in json.load(open(auth))["auths"], "nothing saved for it")
+
+            helper_part(tmp, host)
         finally:
             for p in procs:
                 p.kill()

@@ -15,9 +15,14 @@
 //                                                 atomically (temporary file, rename), mode 0600,
 //                                                 every other member of the file kept
 //
-// Credential helpers: `docker-credential-<name> get` with the server on stdin, answering
-// `{"ServerURL":…,"Username":…,"Secret":…}` (Username `<token>`: Secret is an identity token).
-// set/erase write `auths` only (they never call a helper's store/erase).
+//   file.store(host, credentials) / file.remove(host)   login and logout as Docker does them:
+//                                                 through the host's credential helper when the
+//                                                 file names one (credHelpers, credsStore), else
+//                                                 in `auths`; then file.save()
+//
+// Credential helpers: `docker-credential-<name> get|store|erase`, the server (or for `store`
+// `{"ServerURL":…,"Username":…,"Secret":…}`) on stdin; `get` answers that JSON (Username
+// `<token>`: Secret is an identity token). set/erase touch `auths` only.
 //
 // Credentials are never printed or logged: credentials has no stream operator, and the errors
 // name the file and the host, never a secret.
@@ -25,6 +30,7 @@
 #define OCIKIT_REMOTE_CREDENTIALS_HPP
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -33,8 +39,10 @@
 
 #include <boost/json.hpp>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <optional>
 #include <span>
@@ -123,12 +131,57 @@ inline result<credentials> decode_auth(std::string_view auth, const std::filesys
   return c;
 }
 
-/// Runs `docker-credential-<helper> get` with `server` on stdin and parses its answer.
-inline result<credentials> run_credential_helper(const std::string& helper,
-                                                 const std::string& server) {
+/// Writes all of `data` to the pipe `fd` without dying of SIGPIPE when the reader has gone
+/// (the signal is blocked in this thread for the write and a pending one is consumed).
+inline bool write_to_pipe(int fd, std::string_view data) {
+  sigset_t pipe_set;
+  sigset_t old_set;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  sigset_t pending;
+  sigemptyset(&pending);
+  ::sigpending(&pending);
+  const bool was_pending = sigismember(&pending, SIGPIPE) == 1;
+  ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
+  bool ok = true;
+  std::size_t sent = 0;
+  while (sent < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + sent, data.size() - sent);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = false;
+      break;
+    }
+    sent += static_cast<std::size_t>(n);
+  }
+  if (!ok && errno == EPIPE && !was_pending) {
+    const timespec zero{0, 0};
+    while (::sigtimedwait(&pipe_set, nullptr, &zero) < 0 && errno == EINTR) {
+    }
+  }
+  ::pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
+  return ok;
+}
+
+/// What a credential helper answered: its exit status and standard output (at most 1 MiB).
+struct helper_answer {
+  int status = 0;
+  std::string out;
+  /// The helpers' way of saying "nothing stored for that server" (with a non-zero status).
+  [[nodiscard]] bool not_found() const {
+    return status != 0 && out.find("credentials not found") != std::string::npos;
+  }
+};
+
+/// Runs `docker-credential-<helper> <verb>` with `input` on its standard input. `server` only
+/// names the request in errors. The input may hold a secret: it goes to the helper's stdin only.
+inline result<helper_answer> call_credential_helper(const std::string& helper, const char* verb,
+                                                    std::string_view input,
+                                                    const std::string& server) {
   const auto fail = [&](const std::string& why) {
     return error(errc::remote_credentials, error::npos,
-                 "credential helper docker-credential-" + helper + " for '" + server + "': " + why);
+                 "credential helper docker-credential-" + helper + " (" + verb + ") for '" +
+                     server + "': " + why);
   };
   if (helper.empty() || helper.find('/') != std::string::npos) return fail("invalid helper name");
   int in[2];
@@ -144,8 +197,8 @@ inline result<credentials> run_credential_helper(const std::string& helper,
   posix_spawn_file_actions_adddup2(&fa, in[0], 0);
   posix_spawn_file_actions_adddup2(&fa, out[1], 1);
   std::string program = "docker-credential-" + helper;
-  std::string verb = "get";
-  char* argv[] = {program.data(), verb.data(), nullptr};
+  std::string verb_arg = verb;
+  char* argv[] = {program.data(), verb_arg.data(), nullptr};
   pid_t pid = 0;
   const int rc = ::posix_spawnp(&pid, program.c_str(), &fa, nullptr, argv, environ);
   posix_spawn_file_actions_destroy(&fa);
@@ -156,35 +209,54 @@ inline result<credentials> run_credential_helper(const std::string& helper,
     ::close(out[0]);
     return fail(std::string("cannot run it: ") + std::strerror(rc));
   }
-  const std::string request = server + "\n";
-  std::size_t sent = 0;
-  while (sent < request.size()) {
-    const ssize_t n = ::write(in[1], request.data() + sent, request.size() - sent);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    sent += static_cast<std::size_t>(n);
-  }
+  // A helper that exits without reading is reported by its status below.
+  (void)write_to_pipe(in[1], input);
   ::close(in[1]);
-  std::string answer;
+  helper_answer a;
   char buf[4096];
   for (;;) {
     const ssize_t n = ::read(out[0], buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    if (answer.size() < (std::size_t{1} << 20)) answer.append(buf, static_cast<std::size_t>(n));
+    if (a.out.size() < (std::size_t{1} << 20)) a.out.append(buf, static_cast<std::size_t>(n));
   }
   ::close(out[0]);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    // "credentials not found in native keychain": no credentials, not an error.
-    if (answer.find("credentials not found") != std::string::npos) return credentials{};
-    return fail("it failed (exit status " + std::to_string(WEXITSTATUS(status)) + ")");
-  }
+  if (!WIFEXITED(status))
+    return fail("it was killed by signal " + std::to_string(WTERMSIG(status)));
+  a.status = WEXITSTATUS(status);
+  return a;
+}
+
+/// A failed helper call as an error: the exit status and the first line of what it printed
+/// (helpers print their reason on stdout; the verbs that carry a secret never echo it).
+inline error helper_failure(const std::string& helper, const char* verb, const std::string& server,
+                            const helper_answer& a) {
+  std::string line = a.out.substr(0, a.out.find('\n'));
+  if (line.size() > 200) line.resize(200);
+  return error(errc::remote_credentials, error::npos,
+               "credential helper docker-credential-" + helper + " (" + verb + ") for '" + server +
+                   "' failed (exit status " + std::to_string(a.status) + ")" +
+                   (line.empty() ? std::string() : ": " + line));
+}
+
+/// Runs `docker-credential-<helper> get` with `server` on stdin and parses its answer
+/// ("credentials not found": empty credentials).
+inline result<credentials> run_credential_helper(const std::string& helper,
+                                                 const std::string& server) {
+  auto a = call_credential_helper(helper, "get", server + "\n", server);
+  if (!a) return a.error();
+  if (a->not_found()) return credentials{};
+  if (a->status != 0) return helper_failure(helper, "get", server, *a);
   boost::system::error_code ec;
-  const auto v = boost::json::parse(answer, ec);
-  if (ec || !v.is_object()) return fail("its answer is not a JSON object");
+  const auto v = boost::json::parse(a->out, ec);
+  if (ec || !v.is_object()) {
+    return error(errc::remote_credentials, error::npos,
+                 "credential helper docker-credential-" + helper + " (get) for '" + server +
+                     "': its answer is not a JSON object");
+  }
   credentials c;
   const auto& o = v.as_object();
   const auto str = [&](const char* k) {
@@ -199,6 +271,30 @@ inline result<credentials> run_credential_helper(const std::string& helper,
     c.password = str("Secret");
   }
   return c;
+}
+
+/// Runs `docker-credential-<helper> store` with `c` for `server` (Docker's JSON on stdin; an
+/// identity token is stored as Username `<token>`).
+inline result<void> store_with_helper(const std::string& helper, const std::string& server,
+                                      const credentials& c) {
+  boost::json::object o;
+  o["ServerURL"] = server;
+  o["Username"] = c.identity_token.empty() ? c.username : std::string("<token>");
+  o["Secret"] = c.identity_token.empty() ? c.password : c.identity_token;
+  auto a = call_credential_helper(helper, "store", boost::json::serialize(o), server);
+  if (!a) return a.error();
+  if (a->status != 0) return helper_failure(helper, "store", server, *a);
+  return {};
+}
+
+/// Runs `docker-credential-<helper> erase` for `server`: true when it removed something, false
+/// when it had nothing for the server.
+inline result<bool> erase_with_helper(const std::string& helper, const std::string& server) {
+  auto a = call_credential_helper(helper, "erase", server + "\n", server);
+  if (!a) return a.error();
+  if (a->not_found()) return false;
+  if (a->status != 0) return helper_failure(helper, "erase", server, *a);
+  return true;
 }
 
 }  // namespace detail
@@ -246,18 +342,39 @@ class auth_file {
   /// The whole document (read-only).
   [[nodiscard]] const boost::json::object& document() const noexcept { return doc_; }
 
-  /// The credentials for `host` (see the file comment for the order); empty when none.
-  [[nodiscard]] result<credentials> find(std::string_view host) const {
+  /// The credential helper that keeps `host`'s credentials, and the server name it keeps them
+  /// under: the host's `credHelpers` entry (its own key), else `credsStore` (config_key(host));
+  /// nullopt when the file keeps them itself, in `auths`.
+  ///   {"credsStore": "pass"}: helper_for("r.example") -> {"pass", "r.example"}
+  struct helper_ref {
+    std::string helper;
+    std::string server;
+    bool per_host = false;  ///< from `credHelpers` (it wins over `auths`), not `credsStore`
+  };
+  [[nodiscard]] std::optional<helper_ref> helper_for(std::string_view host) const {
     const std::string want = detail::normalize_registry(host);
     if (const auto* helpers = doc_.if_contains("credHelpers");
         helpers != nullptr && helpers->is_object()) {
       for (const auto& kv : helpers->as_object()) {
-        if (detail::normalize_registry(kv.key()) == want && kv.value().is_string()) {
-          return detail::run_credential_helper(std::string(kv.value().as_string()),
-                                               std::string(kv.key()));
+        if (detail::normalize_registry(kv.key()) == want && kv.value().is_string() &&
+            !kv.value().as_string().empty()) {
+          return helper_ref{std::string(kv.value().as_string()), std::string(kv.key()), true};
         }
       }
     }
+    if (const auto* store = doc_.if_contains("credsStore");
+        store != nullptr && store->is_string() && !store->as_string().empty()) {
+      return helper_ref{std::string(store->as_string()), config_key(host), false};
+    }
+    return std::nullopt;
+  }
+
+  /// The credentials for `host` (see the file comment for the order); empty when none.
+  [[nodiscard]] result<credentials> find(std::string_view host) const {
+    const std::string want = detail::normalize_registry(host);
+    const auto helper = helper_for(host);
+    if (helper && helper->per_host)
+      return detail::run_credential_helper(helper->helper, helper->server);
     if (const auto* e = entry(want)) {
       const auto& o = e->value().as_object();
       credentials c;
@@ -272,10 +389,7 @@ class auth_file {
       }
       if (!c.empty()) return c;
     }
-    if (const auto* store = doc_.if_contains("credsStore");
-        store != nullptr && store->is_string() && !store->as_string().empty()) {
-      return detail::run_credential_helper(std::string(store->as_string()), config_key(host));
-    }
+    if (helper) return detail::run_credential_helper(helper->helper, helper->server);
     return credentials{};
   }
 
@@ -319,6 +433,38 @@ class auth_file {
       }
     }
     return any;
+  }
+
+  /// Login: keeps `c` for `host` where Docker would. With a credential helper for the host
+  /// (helper_for), the helper stores it (`docker-credential-<name> store`, the secret on its
+  /// stdin, never in the file) and `auths` gets an empty entry for the host, as Docker writes;
+  /// otherwise set(). Call save() afterwards. A failing helper is remote.credentials and leaves
+  /// this object unchanged.
+  result<void> store(std::string_view host, const credentials& c) {
+    const auto helper = helper_for(host);
+    if (!helper) {
+      set(host, c);
+      return {};
+    }
+    if (auto ok = detail::store_with_helper(helper->helper, helper->server, c); !ok) {
+      return ok.error();
+    }
+    erase(host);
+    auths_object()[config_key(host)] = boost::json::object();
+    return {};
+  }
+
+  /// Logout: removes `host`'s credentials from its credential helper (`erase`), when it has
+  /// one, and every `auths` key naming its registry. False when neither held any. Call save()
+  /// afterwards.
+  result<bool> remove(std::string_view host) {
+    bool any = false;
+    if (const auto helper = helper_for(host)) {
+      auto erased = detail::erase_with_helper(helper->helper, helper->server);
+      if (!erased) return erased.error();
+      any = *erased;
+    }
+    return erase(host) || any;
   }
 
   /// Writes the file atomically: a temporary file in the same directory (mode 0600, fsync),
