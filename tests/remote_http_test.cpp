@@ -404,6 +404,33 @@ TEST_CASE("retries: 503 then 200, 429 with Retry-After, POST not retried, a cap"
   CHECK(std::chrono::steady_clock::now() - t1 < std::chrono::seconds(5));
 }
 
+TEST_CASE("retries: never for retry = false, a 4xx or a streamed body already sent",
+          "[.server][remote][http]") {
+  const auto base = env("OCIKIT_TEST_HTTP");
+  remote::http_client c(quick());
+  const std::string payload(100000, 'p');
+  ocikit::store::memory_source source(payload);
+  // A PUT to /flaky/<key> answered `status` once, then 200.
+  const auto put = [&](const std::string& key, unsigned status, bool retry, bool streamed) {
+    auto rq = get(base + "/flaky/" + key + "?fail=1&status=" + std::to_string(status));
+    rq.method = "PUT";
+    rq.retry = retry;
+    if (streamed) {
+      rq.stream = &source;
+      rq.content_length = static_cast<std::int64_t>(payload.size());
+    }
+    auto r = c.send(rq);
+    REQUIRE(r.has_value());
+    return r->status;
+  };
+  CHECK(put("r1", 500, false, false) == 500);  // an upload's completion: the 500 stands
+  CHECK(put("r2", 400, true, false) == 400);   // a 4xx (DIGEST_INVALID) is never sent again
+  CHECK(put("r3", 500, true, true) == 500);    // a stream once read cannot be replayed
+  CHECK(c.stats().retries == 0);
+  CHECK(put("r4", 500, true, false) == 200);  // the control: sent again
+  CHECK(c.stats().retries == 1);
+}
+
 TEST_CASE("timeouts: a slow header and a stalled body", "[.server][remote][http]") {
   const auto base = env("OCIKIT_TEST_HTTP");
   auto o = quick();

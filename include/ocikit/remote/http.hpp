@@ -17,7 +17,8 @@
 //   - idempotent requests (GET, HEAD, PUT, DELETE) whose body can be sent again (in memory, or a
 //     stream not read yet) are retried with exponential backoff on connection errors, timeouts,
 //     429, 500, 502, 503 and 504 (honouring `Retry-After` up to `retry_max_delay`),
-//     `max_retries` times; the last 429/5xx answer is returned as a response. POST and PATCH
+//     `max_retries` times, unless request::retry is false (an upload's completion); a 4xx
+//     other than 429 never; the last 429/5xx answer is returned as a response. POST and PATCH
 //     are never retried, except once on a fresh connection when a pooled one turned out closed
 //     while the request was being written;
 //   - bodies: a response body framed by Content-Length is read straight from the socket into
@@ -193,6 +194,10 @@ struct request {
   store::byte_source* stream = nullptr;
   std::int64_t content_length = -1;
   bool follow_redirects = true;
+  /// false: never sent again after a 429/5xx answer or a connection error, however idempotent
+  /// (an upload's completing PUT: the registry has judged the upload, sending it again only
+  /// delays its refusal).
+  bool retry = true;
 };
 
 /// A response's status line and header (its body read separately or into `body`).
@@ -1033,6 +1038,8 @@ struct http_client::impl {
       attempt_state st;
       auto got = attempt(*u, r, *body, st);
       const bool resendable = r.stream == nullptr || !st.source_touched;
+      const bool may_retry = original.retry && resendable && detail::is_idempotent(r.method) &&
+                             tries < options.max_retries;
       if (!got) {
         // An idle connection the server had closed: once more on a new one (not a retry). A
         // POST or PATCH only when the request could not even be written: the server cannot
@@ -1044,8 +1051,7 @@ struct http_client::impl {
         }
         const bool transient =
             got.error() == errc::remote_connect || got.error() == errc::remote_timeout;
-        if (transient && resendable && detail::is_idempotent(r.method) &&
-            tries < options.max_retries) {
+        if (transient && may_retry) {
           std::this_thread::sleep_for(backoff(tries++, nullptr));
           ++pool->retries;
           continue;
@@ -1084,8 +1090,7 @@ struct http_client::impl {
         r.url = nu->string();
         continue;
       }
-      if (detail::is_retry_status(head.status) && resendable && detail::is_idempotent(r.method) &&
-          tries < options.max_retries) {
+      if (detail::is_retry_status(head.status) && may_retry) {
         const auto delay = backoff(tries++, &head);
         discard(std::move(reader));
         std::this_thread::sleep_for(delay);
