@@ -365,8 +365,10 @@ TEST_CASE("remote_registry: manifests, tags, referrers and deletes against docke
   CHECK(std::is_sorted(repos->begin(), repos->end()));
   CHECK(r->list_tags("manifests/none").error().id() == "store.not_found");
 
+  CHECK_FALSE(r->has_acr_api().has_value());  // not asked yet
   const auto meta = r->list_metadata(repo);
   REQUIRE(meta.has_value());
+  CHECK(r->has_acr_api() == false);  // docker-registry: /acr/v1/ is a 404, derived instead
   const auto it = std::find_if(meta->begin(), meta->end(),
                                [&](const auto& m) { return m.digest == pushed->digest; });
   REQUIRE(it != meta->end());
