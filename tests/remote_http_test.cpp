@@ -12,98 +12,9 @@
 
 using ocikit::errc;
 namespace remote = ocikit::remote;
-using remote::url;
 
 // ---------------------------------------------------------------------------------------------
 // Units: no server.
-
-TEST_CASE("url::parse splits absolute URLs", "[remote][url]") {
-  auto u = url::parse("HTTPS://Example.COM:5000/v2/?n=1");
-  REQUIRE(u.has_value());
-  CHECK(u->scheme == "https");
-  CHECK(u->host == "example.com");
-  CHECK(u->port == "5000");
-  CHECK(u->target == "/v2/?n=1");
-  CHECK(u->origin() == "https://example.com:5000");
-  CHECK(u->host_header() == "example.com:5000");
-  CHECK(u->string() == "https://example.com:5000/v2/?n=1");
-  CHECK(u->redacted() == "https://example.com:5000/v2/");
-  CHECK_FALSE(u->host_is_address());
-
-  auto d = url::parse("http://registry");
-  REQUIRE(d.has_value());
-  CHECK(d->port == "80");
-  CHECK(d->target == "/");
-  CHECK(d->origin() == "http://registry");
-  CHECK(d->host_header() == "registry");
-
-  auto q = url::parse("https://h?x=1");
-  REQUIRE(q.has_value());
-  CHECK(q->port == "443");
-  CHECK(q->target == "/?x=1");
-
-  auto v6 = url::parse("http://[::1]:5000/v2/");
-  REQUIRE(v6.has_value());
-  CHECK(v6->host == "::1");
-  CHECK(v6->host_header() == "[::1]:5000");
-  CHECK(v6->origin() == "http://[::1]:5000");
-  CHECK(v6->host_is_address());
-
-  auto ip = url::parse("https://127.0.0.1:443/");
-  REQUIRE(ip.has_value());
-  CHECK(ip->host_is_address());
-  CHECK(ip->origin() == "https://127.0.0.1");
-  CHECK(url::parse("http://h:0080/")->port == "80");
-}
-
-TEST_CASE("url::parse refuses what is not an absolute http(s) URL", "[remote][url]") {
-  for (const char* bad :
-       {"", "registry/v2/", "ftp://h/", "http://", "http:///v2/", "http://user:pw@h/", "http://h:/",
-        "http://h:99999/", "http://h:0/", "http://h:12a/", "http://h/a b", "http://h/a#frag",
-        "http://[::1/", "http://[zz]/", "http://[::1]x/", "http://h\r\n/", "http://h/\x7f",
-        "http://h/\xc3\xa9", "http://h^/"}) {
-    CAPTURE(bad);
-    auto u = url::parse(bad);
-    REQUIRE_FALSE(u.has_value());
-    CHECK(u.error() == errc::remote_url_invalid);
-  }
-  // The message names the URL without its query and without credentials.
-  auto u = url::parse("http://user:secret@h/?token=abc");
-  REQUIRE_FALSE(u.has_value());
-  CHECK(u.error().message().find("secret") != std::string::npos);  // the user wrote it
-  CHECK(u.error().message().find("token=abc") == std::string::npos);
-}
-
-TEST_CASE("headers: case-insensitive names, order kept", "[remote][headers]") {
-  remote::headers h;
-  CHECK(h.empty());
-  h.add("Content-Type", "a");
-  h.add("www-authenticate", "Bearer x");
-  h.add("WWW-Authenticate", "Basic y");
-  CHECK(h.get("content-type") == "a");
-  CHECK(h.has("CONTENT-TYPE"));
-  CHECK(h.get("missing").empty());
-  CHECK_FALSE(h.has("missing"));
-  REQUIRE(h.get_all("Www-Authenticate").size() == 2);
-  CHECK(h.get_all("Www-Authenticate")[1] == "Basic y");
-  h.set("WWW-AUTHENTICATE", "one");
-  CHECK(h.get_all("www-authenticate").size() == 1);
-  CHECK(h.fields().back().first == "WWW-AUTHENTICATE");
-  h.remove("content-type");
-  CHECK_FALSE(h.has("Content-Type"));
-  CHECK(h.fields().size() == 1);
-}
-
-TEST_CASE("redirect Location resolution", "[remote][url]") {
-  const auto base = *url::parse("https://r.io:5000/v2/a/blobs/sha256:1?x=1");
-  using remote::detail::resolve_location;
-  CHECK(resolve_location(base, "https://s3.example/b?sig=1") == "https://s3.example/b?sig=1");
-  CHECK(resolve_location(base, "//cdn.example/b") == "https://cdn.example/b");
-  CHECK(resolve_location(base, "/v2/c") == "https://r.io:5000/v2/c");
-  CHECK(resolve_location(base, "?y=2") == "https://r.io:5000/v2/a/blobs/sha256:1?y=2");
-  CHECK(resolve_location(base, "other") == "https://r.io:5000/v2/a/blobs/other");
-  CHECK(resolve_location(base, "/x#frag") == "https://r.io:5000/x");
-}
 
 TEST_CASE("Retry-After: seconds or an HTTP date", "[remote][retry]") {
   using remote::detail::parse_retry_after;
@@ -402,6 +313,33 @@ TEST_CASE("retries: 503 then 200, 429 with Retry-After, POST not retried, a cap"
   REQUIRE(quick_retry.has_value());
   CHECK(quick_retry->status == 200);
   CHECK(std::chrono::steady_clock::now() - t1 < std::chrono::seconds(5));
+}
+
+TEST_CASE("retries: never for retry = false, a 4xx or a streamed body already sent",
+          "[.server][remote][http]") {
+  const auto base = env("OCIKIT_TEST_HTTP");
+  remote::http_client c(quick());
+  const std::string payload(100000, 'p');
+  ocikit::store::memory_source source(payload);
+  // A PUT to /flaky/<key> answered `status` once, then 200.
+  const auto put = [&](const std::string& key, unsigned status, bool retry, bool streamed) {
+    auto rq = get(base + "/flaky/" + key + "?fail=1&status=" + std::to_string(status));
+    rq.method = "PUT";
+    rq.retry = retry;
+    if (streamed) {
+      rq.stream = &source;
+      rq.content_length = static_cast<std::int64_t>(payload.size());
+    }
+    auto r = c.send(rq);
+    REQUIRE(r.has_value());
+    return r->status;
+  };
+  CHECK(put("r1", 500, false, false) == 500);  // an upload's completion: the 500 stands
+  CHECK(put("r2", 400, true, false) == 400);   // a 4xx (DIGEST_INVALID) is never sent again
+  CHECK(put("r3", 500, true, true) == 500);    // a stream once read cannot be replayed
+  CHECK(c.stats().retries == 0);
+  CHECK(put("r4", 500, true, false) == 200);  // the control: sent again
+  CHECK(c.stats().retries == 1);
 }
 
 TEST_CASE("timeouts: a slow header and a stalled body", "[.server][remote][http]") {

@@ -1,7 +1,8 @@
 // Tests of the parts of ocikit/remote/remote_registry.hpp that need no server: the `Link`
 // header of paginated listings (quoted and bare relations, several links, relation lists, no
 // next), the referrers tag schema's index (added, replaced, unchanged), the client-side
-// artifactType filter and the `OCI-Filters-Applied` header, and Content-Length parsing; and,
+// artifactType filter and the `OCI-Filters-Applied` header, Content-Length parsing, a page of
+// Azure's /acr/v1/ manifest list and how an API probe's refusals read; and,
 // tagged [.registry], the operations against docker-registry on 127.0.0.1 (blobs monolithic and
 // chunked, of unknown size and digest, refused digests, mount and its 202, delete; manifests by
 // tag and digest, refusals before sending, the referrers tag schema, tags, catalog, metadata,
@@ -96,6 +97,71 @@ TEST_CASE("content_length reads the header or says it is unknown", "[remote]") {
   CHECK(ocikit::remote::detail::content_length(r) == -1);
   r.headers.set("Content-Length", "-5");
   CHECK(ocikit::remote::detail::content_length(r) == -1);
+}
+
+TEST_CASE("parse_acr_manifests: a page of Azure's /acr/v1/<repo>/_manifests", "[remote]") {
+  using ocikit::remote::parse_acr_manifests;
+  const std::string d1 = "sha256:" + std::string(64, 'a');
+  const std::string d2 = "sha256:" + std::string(64, 'b');
+  // The shape of Azure's REST reference ("Manifests - Get List"), one tagged, one untagged.
+  const std::string body =
+      R"({"registry":"r.azurecr.io","imageName":"app","manifests":[{"digest":")" + d1 +
+      R"(","imageSize":2401606,"createdTime":"2018-09-06T06:17:20.9983915Z",)"
+      R"("lastUpdateTime":"2018-09-07T06:17:20.9983915Z","architecture":"amd64","os":"windows",)"
+      R"("mediaType":"application/vnd.docker.distribution.manifest.v2+json",)"
+      R"("configMediaType":"application/vnd.docker.container.image.v1+json",)"
+      R"("tags":["v2","latest"],"changeableAttributes":{"deleteEnabled":false,)"
+      R"("writeEnabled":true,"readEnabled":true,"listEnabled":true}},{"digest":")" +
+      d2 + R"(","createdTime":"2019-01-01T00:00:00Z"}]})";
+  auto page = parse_acr_manifests(body);
+  REQUIRE(page.has_value());
+  REQUIRE(page->size() == 2);
+  const auto& a = (*page)[0];
+  CHECK(a.digest.str() == d1);
+  CHECK(a.tags == std::vector<std::string>{"latest", "v2"});
+  CHECK(a.created_time == "2018-09-06T06:17:20.9983915Z");
+  CHECK(a.last_update_time == "2018-09-07T06:17:20.9983915Z");
+  CHECK(a.timestamp == a.last_update_time);
+  CHECK(a.image_size == 2401606);
+  CHECK(a.architecture == "amd64");
+  CHECK(a.os == "windows");
+  CHECK(a.media_type == "application/vnd.docker.distribution.manifest.v2+json");
+  CHECK(a.config_media_type == "application/vnd.docker.container.image.v1+json");
+  CHECK_FALSE(a.attributes.delete_enabled);
+  CHECK(a.attributes.write_enabled);
+  const auto& b = (*page)[1];
+  CHECK(b.tags.empty());
+  CHECK(b.timestamp == "2019-01-01T00:00:00Z");  // no lastUpdateTime: the creation
+  CHECK(b.image_size == 0);
+
+  auto none = parse_acr_manifests(R"({"registry":"r","imageName":"app"})");
+  REQUIRE(none.has_value());
+  CHECK(none->empty());
+  for (const std::string& bad :
+       {std::string("not json"), std::string("[]"), std::string(R"({"manifests":{}})"),
+        std::string(R"({"manifests":[1]})"), std::string(R"({"manifests":[{"digest":"x"}]})"),
+        R"({"manifests":[{"digest":")" + d1 + R"(","tags":"v1"}]})",
+        R"({"manifests":[{"digest":")" + d1 + R"(","tags":[1]}]})"}) {
+    auto r = parse_acr_manifests(bad);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code() == ocikit::errc::remote_protocol);
+  }
+}
+
+TEST_CASE("registry_knows_api: an API probe's refusals", "[remote]") {
+  using ocikit::remote::detail::registry_knows_api;
+  ocikit::remote::response r;
+  r.status = 404;
+  r.body = "404 page not found\n";  // docker-registry: no such route
+  CHECK_FALSE(registry_knows_api(r));
+  r.body = R"({"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known"}]})";
+  CHECK(registry_knows_api(r));  // the API is there, the repository is not
+  for (const unsigned status : {400U, 405U, 501U}) {
+    r.status = status;
+    CHECK_FALSE(registry_knows_api(r));
+  }
+  r.status = 500;
+  CHECK(registry_knows_api(r));
 }
 
 // ---- against docker-registry ([.registry]: run by tests/remote/registry_test.py, which starts
@@ -299,8 +365,10 @@ TEST_CASE("remote_registry: manifests, tags, referrers and deletes against docke
   CHECK(std::is_sorted(repos->begin(), repos->end()));
   CHECK(r->list_tags("manifests/none").error().id() == "store.not_found");
 
+  CHECK_FALSE(r->has_acr_api().has_value());  // not asked yet
   const auto meta = r->list_metadata(repo);
   REQUIRE(meta.has_value());
+  CHECK(r->has_acr_api() == false);  // docker-registry: /acr/v1/ is a 404, derived instead
   const auto it = std::find_if(meta->begin(), meta->end(),
                                [&](const auto& m) { return m.digest == pushed->digest; });
   REQUIRE(it != meta->end());

@@ -3,12 +3,15 @@
 another store keeps every digest, for an image and for an index with all its platforms and a
 signature referrer (--referrers; docker-registry has no referrers API, so the referrer travels
 through the `sha256-<hex>` tag schema); `--platform P` copies one child; `--all` is the default;
-`--jobs 1` and `--jobs 8` copy a 20-layer image alike.
+`--jobs 1` and `--jobs 8` copy a 20-layer image alike; a layout whose layer's bytes do not
+match its digest is refused quickly, naming the blob, with one upload attempt per blob (no
+retries of a streamed body or a 4xx) and no tag in the registry.
     usage: copy_test.py OCIKIT_BINARY
 """
 
 import os
 import sys
+import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -154,6 +157,36 @@ class Test:
         p, _ = self.cli.copy("oci:%s:wide" % self.src, r.url("wide0:1"), PLAIN, "--jobs", "0")
         self.c.check(p.returncode in (1, 2), "--jobs 0 refused", describe(p))
 
+    def mismatch(self):
+        """A layer whose bytes are not its digest: refused at once, the blob named, no tag."""
+        r = self.reg
+        rng = seeded("remote:copy mismatch")
+        img = Image([random_layer(rng, "bad-a", 1 << 20), random_layer(rng, "bad-b", 1 << 20)],
+                    label="bad")
+        src = write_layout(self.s.path("bad-src"), [("bad", img)])
+        layer = img.layers[1].digest
+        path = os.path.join(src, "blobs", "sha256", layer.split(":", 1)[1])
+        with open(path, "r+b") as f:  # the same size, other bytes
+            data = f.read()
+            f.seek(0)
+            f.write(bytes(b ^ 0x33 for b in data[:4096]) + data[4096:])
+        before = len(r.requests())
+        t0 = time.monotonic()
+        p, _ = self.cli.copy("oci:%s:bad" % src, r.url("bad:1"), PLAIN)
+        took = time.monotonic() - t0
+        seen = r.requests()[before:]
+        err = p.stderr.decode(errors="replace")
+        self.c.note("digest mismatch reported in %.2f s (exit %d): %s" %
+                    (took, p.returncode, err.strip().splitlines()[-1:]))
+        self.c.check(p.returncode in (1, 2), "mismatch: the copy fails", describe(p))
+        self.c.check(layer in err and ("digest" in err.lower() or "mismatch" in err.lower()),
+                     "mismatch: the error names the blob and the digest", err[:600])
+        puts = [(m, t, st) for m, t, st in seen if m == "PUT" and layer in t]
+        self.c.check(len(puts) <= 1, "mismatch: the blob's upload is not retried", puts)
+        self.c.check(took < 3.0, "mismatch: reported quickly (%.2f s < 3 s)" % took)
+        self.c.equal(r.raw("bad:1"), None, "mismatch: no tag in the registry")
+        self.c.check(not r.has_blob(layer), "mismatch: the registry does not hold the blob")
+
 
 def main():
     checks = Checks("remote:copy")
@@ -169,6 +202,8 @@ def main():
             t.platform()
             checks.note("-- jobs")
             t.jobs()
+            checks.note("-- digest mismatch")
+            t.mismatch()
         finally:
             t.reg.stop()
     checks.done()

@@ -14,6 +14,8 @@
       verification fails on 127.0.0.1).
   Hostile(scratch, slow_seconds)
       tests/remote/hostile_server.py in a child process (modes in that file).
+  FakeAcr(scratch)
+      tests/remote/acr_server.py in a child process: Azure's /acr/v1/ manifest list and v2.
   htpasswd_line(user, password)
       a bcrypt line made by `htpasswd -Bbn`.
 
@@ -545,6 +547,38 @@ class Hostile(_Server):
         sys.path.insert(0, HERE)
         import hostile_server
         return hostile_server.image_for(mode)
+
+
+class FakeAcr(_Server):
+    """tests/remote/acr_server.py on a free port: Azure's /acr/v1/ manifest list and the v2 API
+    with ACR's Bearer challenge; .host, .url(ref), .requests(), .data (its images)."""
+
+    name = "acr_server"
+
+    def __init__(self, scratch):
+        self.port = free_port()
+        self.logfile = scratch.path("acr.log")
+        self.reqfile = scratch.path("acr-requests.log")
+        self.proc = None
+        sys.path.insert(0, HERE)
+        import acr_server
+        self.data = acr_server.DATA
+
+    def url(self, ref):
+        return "docker://%s/%s" % (self.host, ref)
+
+    def argv(self):
+        return [sys.executable, os.path.join(HERE, "acr_server.py"), "--port", str(self.port),
+                "--log", self.reqfile]
+
+    def requests(self):
+        """The request lines the server saw, in order ("GET /acr/v1/app/_manifests"), and
+        "TOKEN scope=…" for each token handed out."""
+        try:
+            with open(self.reqfile) as f:
+                return [l.rstrip("\n") for l in f]
+        except OSError:
+            return []
 
 
 # ---------------------------------------------------------------------------------------------

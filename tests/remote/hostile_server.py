@@ -26,12 +26,24 @@ image (a config and a 64 KiB layer, the same bytes every run) and spoils one thi
 and one well-behaved extra: `GET /v2/paged/tags/list` and `GET /v2/_catalog` list PAGED_COUNT
 tags (t000…) and repositories (paged/r000…) in pages of at most PAGE_CAP whatever `n` asks, with
 `Link: <…?n=…&last=…>; rel="next"` while more remain (docker-registry ignores `n` on tags).
-and a well-behaved one with a point to check:
+and well-behaved ones with a point to check:
+  resume-range            the first GET of the layer (no Range) is cut after RESUME_CUT bytes of
+                          its body; a GET with `Range: bytes=N-` gets 206 and
+                          `Content-Range: bytes N-END/SIZE` with the rest: the pull must succeed
+  resume-ignore           cut the same way; a Range request is answered 200 with the whole body
+                          (a server that ignores Range): the pull must still succeed
+  resume-wrong-range      (a bad one) cut the same way; a Range request is answered 206 with a
+                          Content-Range that starts RESUME_CUT // 2 bytes early (and those bytes):
+                          refused
+  upload-refused          (a push target) uploads are accepted (POST 202, PATCH 202) and every
+                          completing `PUT …?digest=` is answered 500 UNKNOWN: the push must fail
+                          at once, each completion sent once
   storage-redirect        Basic auth (STORAGE_USER) on /v2/storage-redirect/…; a blob GET is
                           redirected to http://localhost:PORT/storage/… (another origin, as
                           registries send blobs to storage): the credentials must not follow
-`GET /v2/` answers 200. Every request line is appended to --log with its mode, and with
-` [authorization]` when the request carried an Authorization header.
+`GET /v2/` answers 200. Every request line is appended to --log with its mode, with
+` [authorization]` when the request carried an Authorization header and ` [range=VALUE]` when it
+carried a Range header.
     usage: hostile_server.py --port PORT [--log FILE] [--slow-seconds S]
 """
 
@@ -48,13 +60,18 @@ import time
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
-MODES = ["good", "storage-redirect",
+MODES = ["good", "storage-redirect", "resume-range", "resume-ignore", "resume-wrong-range",
+         "upload-refused",
          "manifest-digest-header", "manifest-digest-bytes", "manifest-wrong-type",
          "manifest-truncated", "manifest-huge", "manifest-huge-length",
          "blob-wrong-bytes", "blob-truncated", "blob-huge-length", "blob-overlong",
          "header-malformed", "status-malformed", "redirect-loop", "redirect-30", "slow",
          "auth-garbage", "auth-garbage-scheme"]
-BAD_MODES = [m for m in MODES if m not in ("good", "storage-redirect")]
+RESUME_MODES = ["resume-range", "resume-ignore"]
+PUSH_MODES = ["upload-refused"]
+BAD_MODES = [m for m in MODES
+             if m not in ["good", "storage-redirect"] + RESUME_MODES + PUSH_MODES]
+RESUME_CUT = 20011  # bytes of the layer's body sent before the resume modes cut the connection
 STORAGE_USER = ("hostile-user", "hostile-secret-9")
 STORAGE_AUTH = base64.b64encode(("%s:%s" % STORAGE_USER).encode()).decode()
 TEN_GIB = 10 << 30
@@ -148,6 +165,7 @@ class Handler(socketserver.StreamRequestHandler):
             return False
         length = 0
         auth = ""
+        self.range = None
         while True:
             h = self.rfile.readline(65537)
             if h in (b"\r\n", b"\n", b""):
@@ -166,7 +184,8 @@ class Handler(socketserver.StreamRequestHandler):
         mode = parts[1] if len(parts) > 1 else ""
         if parts[0] == "hop":
             mode = parts[1]
-        self.log("%s %s [%s]%s" % (method, target, mode, " [authorization]" if auth else ""))
+        self.log("%s %s [%s]%s%s" % (method, target, mode, " [authorization]" if auth else "",
+                                     " [range=%s]" % self.range if self.range else ""))
         head = method == "HEAD"
         if path in ("/v2", "/v2/"):
             self.respond(200, "OK", [("Content-Type", "application/json"),
@@ -189,6 +208,8 @@ class Handler(socketserver.StreamRequestHandler):
                                                ("Content-Type", "application/json")],
                          b'{"errors":[{"code":"UNAUTHORIZED","message":"log in"}]}', head)
             return True
+        if mode in PUSH_MODES and "uploads" in parts:
+            return self.upload(method, mode, parts, head)
         if len(parts) < 4 or parts[-2] not in ("manifests", "blobs"):
             self.not_found(head, "UNSUPPORTED")
             return True
@@ -312,6 +333,8 @@ class Handler(socketserver.StreamRequestHandler):
             data = bytes(b ^ 0x5A for b in data)
         if layer and mode == "blob-overlong":
             data = data + bytes(1 << 20)
+        if layer and mode.startswith("resume-") and not head:
+            return self.resume(mode, start, headers, data)
         if layer and mode == "blob-huge-length":
             self.respond(200, "OK", headers, head=True, length=TEN_GIB)
             if not head:
@@ -330,10 +353,62 @@ class Handler(socketserver.StreamRequestHandler):
         self.respond(status, reason, headers, data, head)
         return True
 
+    def upload(self, method, mode, parts, head):
+        """An upload session of a push mode: started and fed, its completion refused (500)."""
+        if method == "POST":
+            with self.server.log_lock:
+                self.server.uploads += 1
+                n = self.server.uploads
+            self.respond(202, "Accepted", [("Location", "/v2/%s/blobs/uploads/u%d" % (mode, n)),
+                                           ("Range", "0-0"), ("Docker-Upload-UUID", "u%d" % n)])
+            return True
+        if method == "PATCH":
+            self.respond(202, "Accepted", [("Location", "/" + "/".join(parts)),
+                                           ("Docker-Upload-UUID", parts[-1])])
+            return True
+        if method == "PUT":
+            body = canonical({"errors": [{"code": "UNKNOWN",
+                                          "message": "the upload could not be completed"}]})
+            self.respond(500, "Internal Server Error", [("Content-Type", "application/json")],
+                         body, head)
+            return True
+        self.respond(204, "No Content", [])
+        return True
+
+    def resume(self, mode, start, headers, data):
+        """The layer of a resume mode: a fresh GET is cut after RESUME_CUT bytes; a Range GET is
+        answered as the mode says."""
+        if not start:
+            self.respond(200, "OK", headers, data, head=True)
+            self.send(data[:RESUME_CUT])
+            return False
+        if mode == "resume-ignore":
+            self.respond(200, "OK", headers, data)
+            return True
+        if mode == "resume-wrong-range":
+            start = max(0, start - RESUME_CUT // 2)
+        headers.append(("Content-Range", "bytes %d-%d/%d" % (start, len(data) - 1, len(data))))
+        self.respond(206, "Partial Content", headers, data[start:])
+        return True
+
 
 class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+
+def serve(srv, log, name):
+    """Serves `srv` (its requests appended to the file `log`) until interrupted; 0."""
+    srv.log_file = open(log, "a") if log else None
+    srv.log_lock = threading.Lock()
+    print("%s: listening on 127.0.0.1:%d" % (name, srv.server_address[1]), flush=True)
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        srv.server_close()
+    return 0
 
 
 def main():
@@ -343,17 +418,9 @@ def main():
     ap.add_argument("--slow-seconds", type=float, default=30)
     a = ap.parse_args()
     srv = Server(("127.0.0.1", a.port), Handler)
-    srv.log_file = open(a.log, "a") if a.log else None
-    srv.log_lock = threading.Lock()
     srv.slow_seconds = a.slow_seconds
-    print("hostile_server: listening on 127.0.0.1:%d" % a.port, flush=True)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        srv.server_close()
-    return 0
+    srv.uploads = 0
+    return serve(srv, a.log, "hostile_server")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,13 @@ the reference and fsck passes; `ocikit store cat-manifest docker://…` of the m
 prints nothing. The mode `good` is the control: the same commands work. `storage-redirect`
 (Basic auth, blobs redirected to another origin) must work without sending the credentials to
 that origin.
+The resume modes cut the layer's body after RESUME_CUT bytes: `resume-range` (the Range request
+answered 206) and `resume-ignore` (answered 200 with the whole body) must pull the exact bytes,
+and the server's log must show `Range: bytes=RESUME_CUT-` after the cut GET; `resume-wrong-range`
+(206 with a Content-Range that starts elsewhere) is one of the refused modes.
+`upload-refused` is a push target whose every upload completion is answered 500: `ocikit copy
+oci:… docker://…` (monolithic, and chunked with --chunk-size) fails at once, naming the blob and
+the 500, each completing PUT sent once (it used to be retried with backoff: 3.9 s).
 `slow` needs a short timeout: it runs when `ocikit copy --help` names one (--timeout SECONDS,
 or $OCIKIT_HTTP_TIMEOUT); otherwise it is skipped, and says so.
     usage: hostile_test.py OCIKIT_BINARY
@@ -43,11 +50,12 @@ WHY = {
     "redirect-loop": r"redirect",
     "redirect-30": r"redirect",
     "slow": r"time.?out|timed out",
+    "resume-wrong-range": r"range",
     "auth-garbage": r"authenticat|challenge|unauthori[sz]ed|401",
     "auth-garbage-scheme": r"authenticat|challenge|unauthori[sz]ed|401",
 }
 MANIFEST_MODES = [m for m in hostile_server.BAD_MODES
-                  if not m.startswith("blob-") and m != "slow"]
+                  if not m.startswith(("blob-", "resume-")) and m != "slow"]
 SLOW_SECONDS = 3  # the server's drip interval; the client's timeout is set to 1 s
 
 
@@ -85,6 +93,77 @@ def storage_redirect(checks, cli, h, s):
                  cli.output(p), "storage-redirect: no secret in the output")
 
 
+def layer_gets(seen, layer):
+    """The GETs of a layer in a request log: [(target, range or None)]."""
+    out = []
+    for x in seen:
+        if x.startswith("GET ") and x.split(" ")[1].endswith("/blobs/" + layer):
+            m = re.search(r"\[range=([^\]]*)\]", x)
+            out.append(m.group(1) if m else None)
+    return out
+
+
+def resume(checks, cli, h, s):
+    """A broken layer download resumed with Range: exact bytes, Range from the right offset."""
+    want = "bytes=%d-" % hostile_server.RESUME_CUT
+    for mode in hostile_server.RESUME_MODES:
+        img = h.image(mode)
+        layer = img["layer"]
+        before = len(h.requests())
+        dst = s.path(mode)
+        p, j = cli.copy(h.url(mode + ":v1"), "oci:%s:v1" % dst, "--plain-http")
+        gets = layer_gets(h.requests()[before:], layer)
+        if checks.check(p.returncode == 0, "%s: copy to a layout works" % mode, describe(p)):
+            problems, _ = verify_layout(dst)
+            checks.check(not problems, "%s: the layout is complete and verifies" % mode, problems)
+            with open(os.path.join(dst, "blobs", "sha256", layer[7:]), "rb") as f:
+                checks.check(f.read() == img["blobs"][layer], "%s: the layer's bytes are exact" %
+                             mode)
+            checks.equal((j or {}).get("digest"), img["digest"], "%s: digest" % mode)
+        checks.equal(gets, [None, want], "%s: the layer was cut, then asked for with %s" %
+                     (mode, want))
+        before = len(h.requests())
+        p = cli.store_verb("cat-blob", h.url("%s@%s" % (mode, layer)), "--plain-http")
+        checks.check(p.returncode == 0 and p.stdout == img["blobs"][layer],
+                     "%s: cat-blob prints the exact bytes" % mode, describe(p))
+        checks.equal(layer_gets(h.requests()[before:], layer), [None, want],
+                     "%s: cat-blob resumed with %s" % (mode, want))
+        p, _ = cli.copy(h.url(mode + ":v1"), "store:hostile/%s:v1" % mode, "--plain-http")
+        checks.check(p.returncode == 0, "%s: copy to the store works" % mode, describe(p))
+    # The refused one asked from the right offset too.
+    mode = "resume-wrong-range"
+    before = len(h.requests())
+    p = cli.store_verb("cat-blob", h.url("%s@%s" % (mode, h.image(mode)["layer"])),
+                       "--plain-http")
+    checks.check(p.returncode in (1, 2), "%s: cat-blob refused" % mode, describe(p))
+    checks.check(len(p.stdout) <= hostile_server.RESUME_CUT,
+                 "%s: cat-blob printed no byte of the wrong range" % mode, len(p.stdout))
+    checks.equal(layer_gets(h.requests()[before:], h.image(mode)["layer"]), [None, want],
+                 "%s: asked for %s once, not again" % (mode, want))
+
+
+def refused_upload(checks, cli, h, layout):
+    """A push whose upload completions are refused (500): one PUT each, reported at once."""
+    for flags in ([], ["--chunk-size", "16384"]):
+        what = "upload-refused%s" % (" (chunked)" if flags else "")
+        before = len(h.requests())
+        t0 = time.monotonic()
+        p, _ = cli.copy("oci:%s:v1" % layout, h.url("upload-refused:v1"), "--plain-http", *flags)
+        took = time.monotonic() - t0
+        seen = h.requests()[before:]
+        err = p.stderr.decode(errors="replace")
+        checks.note("%s: exit %d in %.2f s" % (what, p.returncode, took))
+        checks.check(p.returncode in (1, 2), "%s: the copy fails" % what, describe(p))
+        checks.check(bool(re.search(r"blob sha256:[0-9a-f]{64}", err)) and "500" in err,
+                     "%s: the error names the blob and the 500" % what, err[:500])
+        puts = [x.split(" ")[1] for x in seen if x.startswith("PUT ") and "/uploads/" in x]
+        checks.check(bool(puts) and len(puts) == len(set(puts)),
+                     "%s: each upload completion sent once" % what, puts)
+        checks.check(not [x for x in seen if x.startswith("PUT ") and "/manifests/" in x],
+                     "%s: no manifest pushed" % what, seen)
+        checks.check(took < 2.0, "%s: reported quickly (%.2f s < 2 s)" % (what, took))
+
+
 def main():
     checks = Checks("remote:hostile")
     with Scratch("remote-hostile") as s:
@@ -104,6 +183,8 @@ def main():
             checks.equal(p.stdout, good["manifest"], "good: cat-manifest")
 
             storage_redirect(checks, cli, h, s)
+            resume(checks, cli, h, s)
+            refused_upload(checks, cli, h, dst)
 
             knob = timeout_knob(cli)
             for mode in hostile_server.BAD_MODES:

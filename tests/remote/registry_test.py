@@ -158,11 +158,21 @@ class Test:
                      describe(p))
         p = self.cli.store_verb("cat-blob", r.url("app@" + sha256(b"none")), PLAIN)
         self.c.equal(p.returncode, 1, "remote cat-blob of an unknown blob: exit 1")
+        before = len(r.requests())
         p = self.cli.store_verb("list-metadata", r.url("app"), PLAIN, "--format", "json")
         if self.ok(p, "remote list-metadata"):
             got = {m.get("digest"): sorted(m.get("tags") or []) for m in self.cli.json(p) or []}
             self.c.equal(got.get(self.v1.digest), ["v1"], "remote list-metadata: v1 tagged")
             self.c.check(self.v1.digest in got, "remote list-metadata lists v1", got)
+            self.c.check(all(not m.get("createdTime") for m in self.cli.json(p) or []),
+                         "remote list-metadata from docker-registry: derived, no timestamps")
+        # docker-registry has no /acr/v1/: asked once, then the tags and manifests walked.
+        seen = r.requests()[before:]
+        acr = [x for x in seen if x[1].startswith("/acr/v1/")]
+        self.c.equal([(m, st) for m, _, st in acr], [("GET", 404)],
+                     "remote list-metadata: one /acr/v1/ probe, 404 from docker-registry")
+        self.c.check(any("/tags/list" in t for _, t, _ in seen),
+                     "remote list-metadata: then derived from tags/list", seen)
         p = self.cli.store_verb("tags", r.url("nosuchrepo"), PLAIN)
         self.c.equal(p.returncode, 1, "remote tags of an unknown repository: exit 1")
         # text output: one tag per line

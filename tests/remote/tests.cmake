@@ -12,9 +12,13 @@
 #                    trips byte-identical with skopeo
 #   remote:auth      token auth (a test ES256 token issuer), htpasswd + login/logout, TLS with a
 #                    test CA; no secret in any output
-#   remote:hostile   tests/remote/hostile_server.py: each misbehaviour refused, nothing stored
+#   remote:hostile   tests/remote/hostile_server.py: each misbehaviour refused, nothing stored;
+#                    a broken blob download resumed with Range (206, or 200 from the start),
+#                    a wrong Content-Range refused
 #   remote:copy      store -> registry -> layout -> store keeps every digest; --platform,
 #                    --referrers, --jobs
+#   remote:acr       list-metadata from Azure's /acr/v1/ API (tests/remote/acr_server.py, a
+#                    stand-in behind ACR's Bearer challenge): untagged manifests, timestamps
 #   remote:fixtures  the fixtures against skopeo and curl alone (no ocikit)
 # A failure prints the seed; OCIKIT_TEST_SEED=<seed> replays it.
 find_package(Python3 3.9 REQUIRED COMPONENTS Interpreter)
@@ -27,8 +31,8 @@ set_tests_properties(remote:fixtures PROPERTIES LABELS remote TIMEOUT 300)
 # Included by tests/CMakeLists.txt before the top level adds examples/: OCIKIT_BUILD_EXAMPLES
 # says whether ocikit_cli will exist.
 if(TARGET ocikit_cli OR OCIKIT_BUILD_EXAMPLES)
-  set(_ocikit_remote_tests login registry auth hostile copy)
-  set(_ocikit_remote_timeouts 300 400 300 600 300)
+  set(_ocikit_remote_tests login registry auth hostile copy acr)
+  set(_ocikit_remote_timeouts 300 400 300 600 300 300)
   foreach(name timeout IN ZIP_LISTS _ocikit_remote_tests _ocikit_remote_timeouts)
     add_test(NAME remote:${name}
              COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/${name}_test.py

@@ -1,7 +1,6 @@
 // An HTTP/1.1 client for registries: Boost.Beast over Boost.Asio, TLS through OpenSSL.
 //
-//   ocikit::remote::url::parse(text)            scheme, host, port, target of an absolute URL
-//   ocikit::remote::headers                     header fields, names compared case-insensitively
+//   (ocikit::remote::url in remote/url.hpp, ocikit::remote::headers in remote/headers.hpp)
 //   ocikit::remote::http_client                 connection reuse per origin, TLS (system trust
 //                                               store, an extra CA file, SNI, host name
 //                                               verification, `insecure` only when asked),
@@ -17,7 +16,8 @@
 //   - idempotent requests (GET, HEAD, PUT, DELETE) whose body can be sent again (in memory, or a
 //     stream not read yet) are retried with exponential backoff on connection errors, timeouts,
 //     429, 500, 502, 503 and 504 (honouring `Retry-After` up to `retry_max_delay`),
-//     `max_retries` times; the last 429/5xx answer is returned as a response. POST and PATCH
+//     `max_retries` times, unless request::retry is false (an upload's completion); a 4xx
+//     other than 429 never; the last 429/5xx answer is returned as a response. POST and PATCH
 //     are never retried, except once on a fresh connection when a pooled one turned out closed
 //     while the request was being written;
 //   - bodies: a response body framed by Content-Length is read straight from the socket into
@@ -70,92 +70,11 @@
 
 #include "ocikit/detail/ascii.hpp"
 #include "ocikit/error.hpp"
+#include "ocikit/remote/headers.hpp"
+#include "ocikit/remote/url.hpp"
 #include "ocikit/store/stream.hpp"
 
 namespace ocikit::remote {
-
-/// An absolute http or https URL, split.
-struct url {
-  std::string scheme;  ///< "https" or "http"
-  std::string host;    ///< "registry-1.docker.io", "127.0.0.1", "::1" (no brackets)
-  std::string port;    ///< "443", "80" or the explicit port
-  std::string target;  ///< path and query, at least "/"
-
-  /// Parses `scheme://host[:port]/path?query` (no user info, no fragment); the scheme and host
-  /// are lowercased. Errors: remote.url_invalid naming what is wrong.
-  ///   url::parse("HTTPS://Example.com:5000/v2/?n=1") -> {"https", "example.com", "5000",
-  ///   "/v2/?n=1"}
-  static result<url> parse(std::string_view text);
-  /// `scheme://host[:port]`, the port omitted when it is the scheme's default.
-  [[nodiscard]] std::string origin() const;
-  /// The `Host` header value: host, with `:port` when not the default.
-  [[nodiscard]] std::string host_header() const;
-  [[nodiscard]] std::string string() const { return origin() + target; }
-  /// The URL without its query (what error messages show: a query may hold a signature).
-  [[nodiscard]] std::string redacted() const {
-    return origin() + target.substr(0, target.find('?'));
-  }
-  /// True when the host is an IPv4 or IPv6 address literal.
-  [[nodiscard]] bool host_is_address() const noexcept;
-};
-
-/// Writes url::string().
-inline std::ostream& operator<<(std::ostream& os, const url& u) { return os << u.string(); }
-
-/// Header fields in order; names compared without regard to case.
-class headers {
- public:
-  /// Appends a field (a name may repeat).
-  void add(std::string name, std::string value) {
-    fields_.emplace_back(std::move(name), std::move(value));
-  }
-  /// Replaces every field of that name with one.
-  void set(std::string name, std::string value) {
-    remove(name);
-    add(std::move(name), std::move(value));
-  }
-  /// Removes every field of that name.
-  void remove(std::string_view name) {
-    std::erase_if(fields_, [&](const auto& f) { return same_name(f.first, name); });
-  }
-  /// The first value of that name, "" when absent.
-  [[nodiscard]] std::string_view get(std::string_view name) const noexcept {
-    for (const auto& f : fields_) {
-      if (same_name(f.first, name)) return f.second;
-    }
-    return {};
-  }
-  /// Every value of that name, in order.
-  [[nodiscard]] std::vector<std::string_view> get_all(std::string_view name) const {
-    std::vector<std::string_view> out;
-    for (const auto& f : fields_) {
-      if (same_name(f.first, name)) out.emplace_back(f.second);
-    }
-    return out;
-  }
-  [[nodiscard]] bool has(std::string_view name) const noexcept {
-    return std::any_of(fields_.begin(), fields_.end(),
-                       [&](const auto& f) { return same_name(f.first, name); });
-  }
-  [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& fields() const noexcept {
-    return fields_;
-  }
-  [[nodiscard]] bool empty() const noexcept { return fields_.empty(); }
-
-  /// ASCII case-insensitive comparison of two field names.
-  static bool same_name(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      if (ocikit::detail::ascii_to_lower(a[i]) != ocikit::detail::ascii_to_lower(b[i])) {
-        return false;
-      }
-    }
-    return true;
-  }
-
- private:
-  std::vector<std::pair<std::string, std::string>> fields_;
-};
 
 /// TLS settings.
 struct tls_options {
@@ -193,6 +112,10 @@ struct request {
   store::byte_source* stream = nullptr;
   std::int64_t content_length = -1;
   bool follow_redirects = true;
+  /// false: never sent again after a 429/5xx answer or a connection error, however idempotent
+  /// (an upload's completing PUT: the registry has judged the upload, sending it again only
+  /// delays its refusal).
+  bool retry = true;
 };
 
 /// A response's status line and header (its body read separately or into `body`).
@@ -256,164 +179,12 @@ namespace ssl = boost::asio::ssl;
 namespace bhttp = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
 
-inline error url_error(std::string_view text, std::string_view why) {
-  std::string d = "'";
-  // The URL is shown up to its query (a query may hold a signature).
-  d.append(text.substr(0, std::min(text.find('?'), std::size_t{200})));
-  d += "': ";
-  d += why;
-  return {errc::remote_url_invalid, ocikit::error::npos, std::move(d)};
-}
-
-inline bool is_host_char(char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-inline bool is_target_char(char c) noexcept {
-  const auto u = static_cast<unsigned char>(c);
-  return u > 0x20 && u < 0x7f && c != '#';
-}
-
-inline bool is_token_char(char c) noexcept {
-  const auto u = static_cast<unsigned char>(c);
-  if (u <= 0x20 || u >= 0x7f) return false;
-  return std::string_view("\"(),/:;<=>?@[\\]{}").find(c) == std::string_view::npos;
-}
-
-inline bool is_field_value(std::string_view v) noexcept {
-  return std::all_of(v.begin(), v.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u >= 0x20 ? u != 0x7f : c == '\t';
-  });
-}
-
-/// A URL up to its query, for messages (a query may hold a signature).
-inline std::string redact_url(std::string_view u) { return std::string(u.substr(0, u.find('?'))); }
-
 /// An error of the transport: code, what was asked ("GET URL") and why.
 inline error transport_error(errc code, std::string_view what, std::string_view why) {
   std::string d(what);
   d += ": ";
   d += why;
   return {code, ocikit::error::npos, std::move(d)};
-}
-
-}  // namespace detail
-
-inline result<url> url::parse(std::string_view text) {
-  using detail::url_error;
-  url u;
-  const std::size_t sep = text.find("://");
-  if (sep == std::string_view::npos) return url_error(text, "it does not start with http://");
-  for (std::size_t i = 0; i < sep; ++i) u.scheme += ocikit::detail::ascii_to_lower(text[i]);
-  if (u.scheme != "http" && u.scheme != "https") {
-    return url_error(text, "the scheme is neither http nor https");
-  }
-  std::string_view rest = text.substr(sep + 3);
-  const std::size_t auth_end = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, auth_end);
-  std::string_view target =
-      auth_end == std::string_view::npos ? std::string_view{} : rest.substr(auth_end);
-  if (authority.find('@') != std::string_view::npos) {
-    return url_error(text, "user information (user@host) is not allowed in a URL");
-  }
-  std::string_view port;
-  if (!authority.empty() && authority.front() == '[') {
-    const std::size_t close = authority.find(']');
-    if (close == std::string_view::npos) return url_error(text, "the IPv6 address has no ']'");
-    const std::string_view addr = authority.substr(1, close - 1);
-    if (addr.empty() || !std::all_of(addr.begin(), addr.end(), [](char c) {
-          return ocikit::detail::hex_value(c) >= 0 || c == ':' || c == '.';
-        })) {
-      return url_error(text, "the IPv6 address is malformed");
-    }
-    for (char c : addr) u.host += ocikit::detail::ascii_to_lower(c);
-    const std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return url_error(text, "unexpected text after the IPv6 address");
-      port = after.substr(1);
-      if (port.empty()) return url_error(text, "the port after ':' is empty");
-    }
-  } else {
-    const std::size_t colon = authority.find(':');
-    const std::string_view host = authority.substr(0, colon);
-    if (host.empty()) return url_error(text, "the host is empty");
-    for (char c : host) {
-      if (!detail::is_host_char(c)) return url_error(text, "the host has a character not allowed");
-      u.host += ocikit::detail::ascii_to_lower(c);
-    }
-    if (colon != std::string_view::npos) {
-      port = authority.substr(colon + 1);
-      if (port.empty()) return url_error(text, "the port after ':' is empty");
-    }
-  }
-  if (!port.empty()) {
-    if (port.size() > 5 ||
-        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      return url_error(text, "the port is not a number");
-    }
-    const unsigned long n = std::stoul(std::string(port));
-    if (n == 0 || n > 65535) return url_error(text, "the port is not in 1-65535");
-    u.port = std::to_string(n);
-  } else {
-    u.port = u.scheme == "https" ? "443" : "80";
-  }
-  for (char c : target) {
-    if (c == '#') return url_error(text, "a fragment (#) is not allowed");
-    if (!detail::is_target_char(c)) {
-      return url_error(text, "the path has a space, a control or a non-ASCII byte");
-    }
-  }
-  if (target.empty()) {
-    u.target = "/";
-  } else if (target.front() == '?') {
-    u.target = "/";
-    u.target += target;
-  } else {
-    u.target = target;
-  }
-  return u;
-}
-
-inline bool url::host_is_address() const noexcept {
-  if (host.find(':') != std::string::npos) return true;
-  boost::system::error_code ec;
-  (void)boost::asio::ip::make_address_v4(host, ec);
-  return !ec;
-}
-
-inline std::string url::host_header() const {
-  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  const bool def = (scheme == "https" && port == "443") || (scheme == "http" && port == "80");
-  if (!def) {
-    h += ':';
-    h += port;
-  }
-  return h;
-}
-
-inline std::string url::origin() const { return scheme + "://" + host_header(); }
-
-namespace detail {
-
-/// Resolves a `Location` against the URL it answered (RFC 3986 section 5.2, without
-/// dot-segment removal); the fragment is dropped.
-inline std::string resolve_location(const url& base, std::string_view loc) {
-  loc = loc.substr(0, loc.find('#'));
-  const std::size_t colon = loc.find("://");
-  if (colon != std::string_view::npos &&
-      std::all_of(loc.begin(), loc.begin() + static_cast<std::ptrdiff_t>(colon),
-                  [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }) &&
-      colon > 0) {
-    return std::string(loc);
-  }
-  if (loc.starts_with("//")) return base.scheme + ":" + std::string(loc);
-  const std::string path = base.target.substr(0, base.target.find('?'));
-  if (loc.starts_with("/")) return base.origin() + std::string(loc);
-  if (loc.empty()) return base.origin() + base.target;
-  if (loc.starts_with("?")) return base.origin() + path + std::string(loc);
-  return base.origin() + path.substr(0, path.rfind('/') + 1) + std::string(loc);
 }
 
 /// `Retry-After` as a delay: delta-seconds or an IMF-fixdate; nullopt when absent or unreadable.
@@ -1033,6 +804,8 @@ struct http_client::impl {
       attempt_state st;
       auto got = attempt(*u, r, *body, st);
       const bool resendable = r.stream == nullptr || !st.source_touched;
+      const bool may_retry = original.retry && resendable && detail::is_idempotent(r.method) &&
+                             tries < options.max_retries;
       if (!got) {
         // An idle connection the server had closed: once more on a new one (not a retry). A
         // POST or PATCH only when the request could not even be written: the server cannot
@@ -1044,8 +817,7 @@ struct http_client::impl {
         }
         const bool transient =
             got.error() == errc::remote_connect || got.error() == errc::remote_timeout;
-        if (transient && resendable && detail::is_idempotent(r.method) &&
-            tries < options.max_retries) {
+        if (transient && may_retry) {
           std::this_thread::sleep_for(backoff(tries++, nullptr));
           ++pool->retries;
           continue;
@@ -1084,8 +856,7 @@ struct http_client::impl {
         r.url = nu->string();
         continue;
       }
-      if (detail::is_retry_status(head.status) && resendable && detail::is_idempotent(r.method) &&
-          tries < options.max_retries) {
+      if (detail::is_retry_status(head.status) && may_retry) {
         const auto delay = backoff(tries++, &head);
         discard(std::move(reader));
         std::this_thread::sleep_for(delay);

@@ -16,6 +16,8 @@
 //   ocikit::remote::parse_link_next(header)     the `rel="next"` URL of a `Link` header
 //   ocikit::remote::add_referrer(index, d)      the referrers tag schema's index, updated
 //   ocikit::remote::filter_referrers(index, t)  an artifactType filter applied client side
+//   ocikit::remote::parse_acr_manifests(body)   a page of Azure's /acr/v1/<repo>/_manifests
+//   registry.has_acr_api()                      whether list_metadata found /acr/v1/ (once asked)
 //
 // Rules (shared/spec/distribution.md):
 //   - resolve is a HEAD with the manifest Accept header; a registry that answers it without
@@ -32,9 +34,13 @@
 //     uploads a blob of known size monolithically (POST, then PUT `?digest=` with the stream and
 //     Content-Length) or, when its size is unknown or larger than chunk_size, in chunks (PATCH
 //     with Content-Range, following each new Location); a blob whose digest is not expected is
-//     hashed while it is sent and finished with the digest computed;
+//     hashed while it is sent and finished with the digest computed; the completing PUT is
+//     never retried (a refusal, 4xx or 5xx, is reported at once);
 //   - listings follow `Link: <…>; rel="next"` (and take a registry that ignores `n` and answers
 //     everything at once); they are sorted and free of duplicates;
+//   - list_metadata: Azure's `GET /acr/v1/<repo>/_manifests` when the registry has it (probed
+//     once per object; untagged manifests and timestamps included), else derived from the tags
+//     and manifests (untagged manifests invisible, no timestamps);
 //   - referrers: the referrers API; 404 means none, and the `sha256-<hex>` index is read instead;
 //     an artifactType filter the registry did not apply (`OCI-Filters-Applied`) is applied here;
 //   - a 404 is store.not_found; other refusals carry the registry's error (remote.*);
@@ -50,6 +56,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -180,7 +187,85 @@ inline void filter_referrers(image_index& index, std::string_view artifact_type)
                 [&](const descriptor& d) { return d.artifact_type != artifact_type; });
 }
 
+/// The manifests of one page of Azure Container Registry's `GET /acr/v1/<repo>/_manifests`
+/// (`{"registry","imageName","manifests":[{"digest","imageSize","createdTime","lastUpdateTime",
+/// "architecture","os","mediaType","configMediaType","tags":[…],"changeableAttributes":{…}}]}`)
+/// as list-metadata entries: timestamp = lastUpdateTime (else createdTime), tags sorted (none:
+/// untagged), members the page lacks left empty. Errors: remote.protocol when the body is not
+/// such a document or a digest does not parse.
+/// Example: `parse_acr_manifests(R"({"manifests":[{"digest":"sha256:…","tags":["v1"]}]})")`
+inline result<std::vector<store::manifest_metadata>> parse_acr_manifests(std::string_view body) {
+  const auto bad = [](const std::string& why) {
+    return error(errc::remote_protocol, error::npos, "the /acr/v1/ manifest list " + why);
+  };
+  boost::system::error_code ec;
+  const boost::json::value doc = boost::json::parse(body, ec);
+  const boost::json::object* top = ec ? nullptr : doc.if_object();
+  if (top == nullptr) return bad("is not a JSON object");
+  std::vector<store::manifest_metadata> out;
+  const boost::json::value* list = top->if_contains("manifests");
+  if (list == nullptr || list->is_null()) return out;
+  if (!list->is_array()) return bad("has a 'manifests' that is not an array");
+  const auto text = [](const boost::json::object& o, std::string_view k) {
+    const boost::json::value* v = o.if_contains(k);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  for (const boost::json::value& v : list->as_array()) {
+    const boost::json::object* o = v.if_object();
+    if (o == nullptr) return bad("has an entry that is not an object");
+    store::manifest_metadata m;
+    auto d = ocikit::digest::parse(text(*o, "digest"));
+    if (!d) return bad("has an entry without a valid digest ('" + text(*o, "digest") + "')");
+    m.digest = std::move(*d);
+    if (const auto* tags = o->if_contains("tags"); tags != nullptr && !tags->is_null()) {
+      if (!tags->is_array()) return bad("has 'tags' that are not an array");
+      for (const auto& t : tags->as_array()) {
+        if (!t.is_string()) return bad("has a tag that is not a string");
+        m.tags.emplace_back(t.as_string());
+      }
+      std::sort(m.tags.begin(), m.tags.end());
+    }
+    m.created_time = text(*o, "createdTime");
+    m.last_update_time = text(*o, "lastUpdateTime");
+    m.timestamp = m.last_update_time.empty() ? m.created_time : m.last_update_time;
+    if (const auto* size = o->if_contains("imageSize"); size != nullptr) {
+      if (size->is_int64()) m.image_size = size->as_int64();
+      if (size->is_uint64()) m.image_size = static_cast<std::int64_t>(size->as_uint64());
+    }
+    m.media_type = text(*o, "mediaType");
+    m.artifact_type = text(*o, "artifactType");
+    m.config_media_type = text(*o, "configMediaType");
+    m.architecture = text(*o, "architecture");
+    m.os = text(*o, "os");
+    if (const auto* a = o->if_contains("changeableAttributes"); a != nullptr && a->is_object()) {
+      const auto flag = [&](std::string_view k, bool& to) {
+        if (const auto* b = a->as_object().if_contains(k); b != nullptr && b->is_bool()) {
+          to = b->as_bool();
+        }
+      };
+      flag("deleteEnabled", m.attributes.delete_enabled);
+      flag("writeEnabled", m.attributes.write_enabled);
+      flag("readEnabled", m.attributes.read_enabled);
+      flag("listEnabled", m.attributes.list_enabled);
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
 namespace detail {
+
+/// Whether a non-200 answer to an API probe (`/acr/v1/…`) still shows the API is there: a 404
+/// that carries the registry's NAME_UNKNOWN (an unknown repository), or any status but 400,
+/// 404, 405 and 501 (no such route).
+inline bool registry_knows_api(const response& r) {
+  if (r.status == 404) {
+    const auto errors = parse_registry_errors(r.body);
+    return std::any_of(errors.begin(), errors.end(),
+                       [](const registry_error& e) { return e.code == "NAME_UNKNOWN"; });
+  }
+  return r.status != 400 && r.status != 405 && r.status != 501;
+}
 
 /// True when the `OCI-Filters-Applied` header lists `artifactType`.
 inline bool filter_applied(std::string_view header) {
@@ -508,32 +593,45 @@ class remote_registry : public store::registry {
                       "repository '" + std::string(repository) + "'");
   }
 
-  /// What the API can tell: one entry per tagged manifest (HEAD each tag, GET each manifest and
-  /// its config for os/architecture); untagged manifests are invisible and timestamps are empty.
+  /// The repository's manifests as the store's list-metadata reports them. From Azure Container
+  /// Registry's `GET /acr/v1/<repo>/_manifests` when the registry answers it (every manifest,
+  /// untagged ones too, with createdTime / lastUpdateTime; probed once per registry object: a
+  /// 404 that is not the registry's NAME_UNKNOWN, or a 401/403 the session cannot answer, means
+  /// the API is not there). Otherwise derived from what the distribution API can tell: one entry
+  /// per tagged manifest (HEAD each tag, GET each manifest and its config for os/architecture);
+  /// untagged manifests are invisible and timestamps are empty. Sorted as options.order says
+  /// (by timestamp, then by digest).
   result<std::vector<store::manifest_metadata>> list_metadata(
       std::string_view repository, const store::list_metadata_options& options = {}) override {
-    auto tags = list_tags(repository);
-    if (!tags) return tags.error();
-    std::map<std::string, store::manifest_metadata> by_digest;
-    for (const std::string& t : *tags) {
-      store::target what{std::string(repository), t, std::nullopt};
-      auto d = resolve(what);
-      if (!d) return d.error();
-      auto& m = by_digest[d->digest.str()];
-      if (m.tags.empty()) {
-        what.digest = d->digest;
-        what.tag.clear();
-        if (auto r = describe(what, m); !r) return r.error();
-      }
-      m.tags.push_back(t);
-    }
+    if (auto ok = store::check_repository(repository); !ok) return ok.error();
+    auto acr = acr_metadata(repository);
+    if (!acr) return acr.error();
     std::vector<store::manifest_metadata> out;
-    if (options.untagged_only) return out;
-    for (auto& [k, m] : by_digest) {
-      std::sort(m.tags.begin(), m.tags.end());
-      out.push_back(std::move(m));
+    if (*acr) {
+      out = std::move(**acr);
+    } else if (!options.untagged_only) {  // the derivation sees tagged manifests only
+      auto derived = derived_metadata(repository);
+      if (!derived) return derived.error();
+      out = std::move(*derived);
     }
+    if (options.untagged_only) {
+      std::erase_if(out, [](const store::manifest_metadata& m) { return !m.tags.empty(); });
+    }
+    const bool desc = options.order == store::metadata_order::time_desc;
+    std::sort(out.begin(), out.end(), [desc](const auto& a, const auto& b) {
+      if (a.timestamp != b.timestamp) {
+        return desc ? a.timestamp > b.timestamp : a.timestamp < b.timestamp;
+      }
+      return a.digest < b.digest;
+    });
     return out;
+  }
+
+  /// Whether list_metadata found Azure's `/acr/v1/` API: std::nullopt before it asked.
+  [[nodiscard]] std::optional<bool> has_acr_api() const noexcept {
+    const auto s = acr_state_.load();
+    if (s == acr_unknown) return std::nullopt;
+    return s == acr_present;
   }
 
   result<image_index> referrers(std::string_view repository, digest_view subject,
@@ -700,6 +798,7 @@ class remote_registry : public store::registry {
     rq.stream = &content;
     rq.content_length = size;
     rq.follow_redirects = false;
+    rq.retry = false;  // the registry has judged the upload: its refusal stands
     auto r = session_->send(std::move(rq), push_scope(repository));
     if (!r) return r.error();
     if (r->status != 201) return detail::refusal(*r, blob_name(repository, d.view()));
@@ -763,6 +862,7 @@ class remote_registry : public store::registry {
     rq.url = distribution::finish_upload(location, computed->str());
     rq.headers.set("Content-Length", "0");
     rq.follow_redirects = false;
+    rq.retry = false;  // the registry has judged the upload: its refusal stands
     auto r = session_->send(std::move(rq), scope);
     if (!r) return r.error();
     if (r->status != 201) return detail::refusal(*r, what);
@@ -838,10 +938,11 @@ class remote_registry : public store::registry {
     return {};
   }
 
-  // A paginated listing: `{"<member>": [...]}` pages linked by `Link: <…>; rel="next"`.
-  result<std::vector<std::string>> paged_list(std::string next, const std::string& scope,
-                                              std::string_view member, const std::string& what) {
-    std::set<std::string> all;
+  // Pages linked by `Link: <…>; rel="next"` from `next` on: `page(response)` takes each (false:
+  // stop there). A link seen before ends the walk.
+  template <class Page>
+  result<void> for_each_page(std::string next, const std::string& scope, const std::string& what,
+                             Page page) {
     std::set<std::string> visited;
     while (!next.empty()) {
       if (!visited.insert(next).second || visited.size() > 100'000) break;  // a loop
@@ -850,26 +951,9 @@ class remote_registry : public store::registry {
       rq.url = next;
       auto r = session_->send(std::move(rq), scope, std::size_t{64} << 20);
       if (!r) return r.error();
-      if (r->status != 200) return detail::refusal(*r, what);
-      boost::system::error_code ec;
-      const boost::json::value doc = boost::json::parse(r->body, ec);
-      const boost::json::object* obj = ec ? nullptr : doc.if_object();
-      if (obj == nullptr) {
-        return error(errc::remote_protocol, error::npos, what + ": the listing is not JSON");
-      }
-      if (const auto* list = obj->if_contains(member); list != nullptr && !list->is_null()) {
-        if (!list->is_array()) {
-          return error(errc::remote_protocol, error::npos,
-                       what + ": '" + std::string(member) + "' is not an array");
-        }
-        for (const auto& v : list->as_array()) {
-          if (!v.is_string()) {
-            return error(errc::remote_protocol, error::npos,
-                         what + ": '" + std::string(member) + "' has a non-string");
-          }
-          all.emplace(v.as_string());
-        }
-      }
+      auto more = page(*r);
+      if (!more) return more.error();
+      if (!*more) break;
       const std::string link = parse_link_next(r->headers.get("Link"));
       if (link.empty()) break;
       if (link.starts_with("http://") || link.starts_with("https://")) {
@@ -881,7 +965,114 @@ class remote_registry : public store::registry {
                      what + ": a Link '" + link + "' that is not a URL");
       }
     }
+    return {};
+  }
+
+  // The JSON object of a listing page (remote.protocol when it is not one).
+  static result<boost::json::value> page_json(const response& r, const std::string& what) {
+    boost::system::error_code ec;
+    boost::json::value doc = boost::json::parse(r.body, ec);
+    if (ec || !doc.is_object()) {
+      return error(errc::remote_protocol, error::npos, what + ": the listing is not JSON");
+    }
+    return doc;
+  }
+
+  // A paginated listing: `{"<member>": [...]}` pages linked by `Link: <…>; rel="next"`.
+  result<std::vector<std::string>> paged_list(std::string next, const std::string& scope,
+                                              std::string_view member, const std::string& what) {
+    std::set<std::string> all;
+    auto walked =
+        for_each_page(std::move(next), scope, what, [&](const response& r) -> result<bool> {
+          if (r.status != 200) return detail::refusal(r, what);
+          auto doc = page_json(r, what);
+          if (!doc) return doc.error();
+          const boost::json::object& obj = doc->as_object();
+          if (const auto* list = obj.if_contains(member); list != nullptr && !list->is_null()) {
+            if (!list->is_array()) {
+              return error(errc::remote_protocol, error::npos,
+                           what + ": '" + std::string(member) + "' is not an array");
+            }
+            for (const auto& v : list->as_array()) {
+              if (!v.is_string()) {
+                return error(errc::remote_protocol, error::npos,
+                             what + ": '" + std::string(member) + "' has a non-string");
+              }
+              all.emplace(v.as_string());
+            }
+          }
+          return true;
+        });
+    if (!walked) return walked.error();
     return std::vector<std::string>(all.begin(), all.end());
+  }
+
+  // list_metadata from tags and manifests (the distribution API alone).
+  result<std::vector<store::manifest_metadata>> derived_metadata(std::string_view repository) {
+    auto tags = list_tags(repository);
+    if (!tags) return tags.error();
+    std::map<std::string, store::manifest_metadata> by_digest;
+    for (const std::string& t : *tags) {
+      store::target what{std::string(repository), t, std::nullopt};
+      auto d = resolve(what);
+      if (!d) return d.error();
+      auto& m = by_digest[d->digest.str()];
+      if (m.tags.empty()) {
+        what.digest = d->digest;
+        what.tag.clear();
+        if (auto r = describe(what, m); !r) return r.error();
+      }
+      m.tags.push_back(t);
+    }
+    std::vector<store::manifest_metadata> out;
+    for (auto& [k, m] : by_digest) {
+      std::sort(m.tags.begin(), m.tags.end());
+      out.push_back(std::move(m));
+    }
+    return out;
+  }
+
+  // list_metadata from Azure's `GET /acr/v1/<repo>/_manifests` (Link pagination); std::nullopt
+  // when the registry does not have that API (remembered for this object).
+  result<std::optional<std::vector<store::manifest_metadata>>> acr_metadata(
+      std::string_view repository) {
+    using out_type = std::optional<std::vector<store::manifest_metadata>>;
+    if (acr_state_.load() == acr_absent) return out_type{};
+    const std::string what = "the manifests of '" + std::string(repository) + "' (/acr/v1/)";
+    std::vector<store::manifest_metadata> all;
+    bool absent = false;
+    bool answered = false;
+    auto walked =
+        for_each_page(origin() + "/acr/v1/" + std::string(repository) + "/_manifests",
+                      pull_scope(repository), what, [&](const response& r) -> result<bool> {
+                        const bool first = !answered;
+                        answered = true;
+                        if (first && r.status != 200 && !detail::registry_knows_api(r)) {
+                          absent = true;
+                          return false;
+                        }
+                        if (r.status != 200) return detail::refusal(r, what);
+                        auto page = parse_acr_manifests(r.body);
+                        if (!page) {
+                          return error(page.error().code(), error::npos,
+                                       what + ": " + std::string(page.error().detail()));
+                        }
+                        for (auto& m : *page) all.push_back(std::move(m));
+                        return true;
+                      });
+    if (!walked) {
+      const errc c = walked.error().code();
+      if (answered || (c != errc::remote_unauthorized && c != errc::remote_denied)) {
+        return walked.error();
+      }
+      absent = true;  // a 401/403 the session could not answer on the probe: not this API
+    }
+    if (absent) {
+      acr_state_.store(acr_absent);
+      return out_type{};
+    }
+    acr_state_.store(acr_present);
+    return out_type{std::move(all)};
   }
 
   // Fills a manifest_metadata from the manifest (and its config).
@@ -983,6 +1174,11 @@ class remote_registry : public store::registry {
       const response& head = (*r)->head();
       if (head.status == 200) {
         const std::int64_t len = detail::content_length(head);
+        if (done_ != 0 && info_.size >= 0 && len >= 0 && len != info_.size) {
+          return error(errc::remote_protocol, error::npos,
+                       name() + ": resumed without Range, the body has " + std::to_string(len) +
+                           " bytes, first " + std::to_string(info_.size));
+        }
         if (info_.size < 0) info_.size = len;
         if (done_ != 0) {
           // The server ignored Range: skip what was read already.
@@ -999,10 +1195,16 @@ class remote_registry : public store::registry {
       } else if (head.status == 206 && done_ != 0) {
         const std::string_view range = head.headers.get("Content-Range");
         const std::string expect = "bytes " + std::to_string(done_) + "-";
-        if (!range.starts_with(expect)) {
-          return error(
-              errc::remote_protocol, error::npos,
-              name() + ": asked for " + expect + ", the server sent '" + std::string(range) + "'");
+        // `bytes <first>-<last>/<size>`: first where we stopped, size (when given) the blob's.
+        const std::size_t slash = range.rfind('/');
+        const std::string_view total =
+            slash == std::string_view::npos ? std::string_view() : range.substr(slash + 1);
+        const bool size_ok =
+            info_.size < 0 || total == "*" || total == std::string_view(std::to_string(info_.size));
+        if (!range.starts_with(expect) || slash == std::string_view::npos || !size_ok) {
+          return error(errc::remote_protocol, error::npos,
+                       name() + ": resumed with Range: bytes=" + std::to_string(done_) +
+                           "-, the answer's Content-Range is '" + std::string(range) + "'");
         }
       } else {
         response copy = head;
@@ -1030,8 +1232,13 @@ class remote_registry : public store::registry {
     int resumes_ = 0;
   };
 
+  static constexpr int acr_unknown = 0;
+  static constexpr int acr_present = 1;
+  static constexpr int acr_absent = 2;
+
   std::string domain_;
   std::string host_;
+  std::atomic<int> acr_state_{acr_unknown};
   bool plain_http_ = false;
   std::int64_t chunk_size_ = 0;
   std::unique_ptr<session> session_;
