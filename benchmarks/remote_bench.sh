@@ -24,19 +24,10 @@ set -euo pipefail
 build=${1:?usage: remote_bench.sh BUILD_DIR [SIZE] [RUNS]}
 size=${2:-1G}
 runs=${3:-3}
-ocikit=$build/examples/ocikit
-[[ -x $ocikit ]] || {
-  echo "remote_bench: no $ocikit (configure with -DOCIKIT_BUILD_EXAMPLES=ON and build ocikit_cli)" >&2
-  exit 1
-}
-for t in skopeo docker-registry curl /usr/bin/time python3; do
-  command -v "$t" >/dev/null || {
-    echo "remote_bench: $t is missing (bash .ci/deps)" >&2
-    exit 1
-  }
-done
+# shellcheck source=benchmarks/bench_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
+bench_init remote_bench "$build" skopeo docker-registry curl /usr/bin/time python3
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/ocikit-remote-bench.XXXXXX")
 registry_pid=
 stop_registry() {
   if [[ -n $registry_pid ]]; then
@@ -45,12 +36,7 @@ stop_registry() {
     registry_pid=
   fi
 }
-cleanup() {
-  stop_registry
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_cleanup_hook stop_registry
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 host=127.0.0.1:$port
@@ -74,55 +60,6 @@ fresh_registry() {
   done
   echo "remote_bench: docker-registry did not start: $(tail -5 "$work/registry.log")" >&2
   exit 1
-}
-
-# ms CMD...: runs CMD, prints its wall time in milliseconds.
-ms() {
-  local t0 t1
-  t0=$(date +%s%N)
-  "$@" >/dev/null
-  t1=$(date +%s%N)
-  echo $(((t1 - t0) / 1000000))
-}
-# rss_ms PROGRAM ARGS...: runs a program (not a function) under /usr/bin/time -v, prints
-# "wall_ms peak_rss_kib".
-rss_ms() {
-  local t0 t1
-  t0=$(date +%s%N)
-  /usr/bin/time -v -o "$work/time.txt" "$@" >/dev/null
-  t1=$(date +%s%N)
-  echo "$(((t1 - t0) / 1000000)) $(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time.txt")"
-}
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-
-# layout DIR CONFIG_LAYER_FILES...: a one-manifest OCI layout tagged v1 whose layers are the
-# given files (hard-linked into blobs/), media type uncompressed tar (neither tool looks inside).
-layout() {
-  local dir=$1 f d layers="" diff_ids="" sep=""
-  shift
-  mkdir -p "$dir/blobs/sha256"
-  for f in "$@"; do
-    d=$(sha "$f")
-    ln -f "$f" "$dir/blobs/sha256/$d"
-    layers+="$sep{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:$d\",\"size\":$(stat -c %s "$f")}"
-    diff_ids+="$sep\"sha256:$d\""
-    sep=,
-  done
-  local config='{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":['$diff_ids']}}'
-  printf '%s' "$config" >"$dir/config"
-  local cd
-  cd=$(sha "$dir/config")
-  mv "$dir/config" "$dir/blobs/sha256/$cd"
-  local manifest='{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:'$cd'","size":'${#config}'},"layers":['$layers']}'
-  printf '%s' "$manifest" >"$dir/manifest"
-  local md
-  md=$(sha "$dir/manifest")
-  mv "$dir/manifest" "$dir/blobs/sha256/$md"
-  printf '{"imageLayoutVersion":"1.0.0"}' >"$dir/oci-layout"
-  printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"v1"}}]}' \
-    "$md" "${#manifest}" >"$dir/index.json"
 }
 
 echo "remote_bench: $size, $runs runs, docker-registry on $host, in $work"

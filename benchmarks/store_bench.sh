@@ -19,29 +19,9 @@ set -euo pipefail
 build=${1:?usage: store_bench.sh BUILD_DIR [SIZE] [RUNS]}
 size=${2:-1G}
 runs=${3:-5}
-ocikit=$build/examples/ocikit
-[[ -x $ocikit ]] || {
-  echo "store_bench: no $ocikit (configure with -DOCIKIT_BUILD_EXAMPLES=ON and build ocikit_cli)" >&2
-  exit 1
-}
-command -v skopeo >/dev/null || {
-  echo "store_bench: skopeo is missing (bash .ci/deps)" >&2
-  exit 1
-}
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/ocikit-store-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-# ms CMD...: runs CMD, prints its wall time in milliseconds.
-ms() {
-  local t0 t1
-  t0=$(date +%s%N)
-  "$@" >/dev/null
-  t1=$(date +%s%N)
-  echo $(((t1 - t0) / 1000000))
-}
-
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# shellcheck source=benchmarks/bench_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
+bench_init store_bench "$build" skopeo
 
 fresh_store() {
   rm -rf "$work/store"
@@ -51,25 +31,12 @@ fresh_store() {
 echo "store_bench: $size, $runs runs per pair, in $work"
 head -c "$size" /dev/urandom >"$work/blob"
 bytes=$(stat -c %s "$work/blob")
-digest=sha256:$(sha256sum "$work/blob" | cut -d' ' -f1)
+digest=sha256:$(sha "$work/blob")
 
 # A one-layer image in an OCI layout (the layer is an uncompressed tar as far as its media type
 # says; its bytes are random, which neither tool looks into).
 layout=$work/image
-mkdir -p "$layout/blobs/sha256"
-ln "$work/blob" "$layout/blobs/sha256/${digest#sha256:}"
-config='{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["'$digest'"]}}'
-printf '%s' "$config" >"$work/config"
-cdigest=sha256:$(sha256sum "$work/config" | cut -d' ' -f1)
-mv "$work/config" "$layout/blobs/sha256/${cdigest#sha256:}"
-manifest='{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"'$cdigest'","size":'${#config}'},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"'$digest'","size":'$bytes'}]}'
-printf '%s' "$manifest" >"$work/manifest"
-mdigest=sha256:$(sha256sum "$work/manifest" | cut -d' ' -f1)
-msize=$(stat -c %s "$work/manifest")
-mv "$work/manifest" "$layout/blobs/sha256/${mdigest#sha256:}"
-printf '{"imageLayoutVersion":"1.0.0"}' >"$layout/oci-layout"
-printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"v1"}}]}' \
-  "$mdigest" "$msize" >"$layout/index.json"
+layout "$layout" "$work/blob"
 
 export OCIKIT_STORE=$work/store
 cat "$work/blob" >/dev/null # the source in the page cache for everyone alike

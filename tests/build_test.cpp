@@ -17,6 +17,7 @@
 #include "ocikit/parse_manifest.hpp"
 #include "ocikit/referrers.hpp"
 #include "ocikit/validate.hpp"
+#include "platform_support.hpp"
 
 namespace {
 
@@ -31,13 +32,7 @@ constexpr std::string_view sha512_abc =
     "sha512:ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
     "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f";
 
-ocikit::platform plat(std::string_view os, std::string_view arch, std::string_view variant = {}) {
-  ocikit::platform p;
-  p.os = std::string(os);
-  p.architecture = std::string(arch);
-  p.variant = std::string(variant);
-  return p;
-}
+using ocikit::test::make;
 
 ocikit::descriptor blob(std::string_view media_type, std::string_view bytes) {
   return ocikit::descriptor_from_bytes(media_type, bytes).value();
@@ -322,13 +317,13 @@ TEST_CASE("image_index_builder: a multi-platform index", "[build][index]") {
   const auto arm64 =
       ocikit::finalize(image_builder().layer(blob(mt::oci_layer_tar, "arm")).build().value())
           .value();
-  ocikit::platform windows = plat("windows", "amd64");
+  ocikit::platform windows = make("windows", "amd64");
   windows.os_version = "10.0.20348.2113";
   windows.os_features = {"win32k"};
   const auto idx =
       ocikit::image_index_builder()
-          .manifest(amd64.to_descriptor(mt::oci_manifest), plat("linux", "amd64"))
-          .manifest(arm64.to_descriptor(mt::oci_manifest), plat("linux", "arm64", "v8"))
+          .manifest(amd64.to_descriptor(mt::oci_manifest), make("linux", "amd64"))
+          .manifest(arm64.to_descriptor(mt::oci_manifest), make("linux", "arm64", "v8"))
           .manifest(amd64.to_descriptor(mt::oci_manifest), windows)
           .annotation("org.opencontainers.image.ref.name", "1.0")
           .build();
@@ -338,7 +333,7 @@ TEST_CASE("image_index_builder: a multi-platform index", "[build][index]") {
   REQUIRE(idx->manifests.size() == 3);
   CHECK(idx->manifests[0].digest == amd64.digest);
   CHECK(idx->manifests[0].size == amd64.size);
-  CHECK(idx->manifests[1].platform == plat("linux", "arm64", "v8"));
+  CHECK(idx->manifests[1].platform == make("linux", "arm64", "v8"));
   CHECK(idx->manifests[2].platform == windows);
 
   const auto doc = ocikit::finalize(*idx);
@@ -366,7 +361,7 @@ TEST_CASE("image_index_builder: problems of entries", "[build][index]") {
   CHECK(ids(b.problems()) ==
         std::vector<std::string>{"error manifest.artifact_type_invalid /artifactType",
                                  "error manifest.missing_field /manifests/0/platform/os"});
-  ocikit::platform reserved = plat("linux", "amd64");
+  ocikit::platform reserved = make("linux", "amd64");
   reserved.features = {"sse4"};
   const auto w = ocikit::image_index_builder().manifest(entry, reserved);
   CHECK(ids(w.problems()) == std::vector<std::string>{"warning manifest.platform_features_reserved "
@@ -408,7 +403,7 @@ TEST_CASE("make_image_manifest / make_image_index", "[build]") {
             .code() == errc::manifest_artifact_type_missing);
 
   auto entry = ocikit::finalize(*m)->to_descriptor(mt::oci_manifest);
-  entry.platform = plat("linux", "riscv64");
+  entry.platform = make("linux", "riscv64");
   const auto idx = ocikit::make_image_index({entry});
   REQUIRE(idx.has_value());
   CHECK(idx->media_type == mt::oci_index);

@@ -31,10 +31,11 @@ using ocikit::descriptor;
 using ocikit::layout::layout_registry;
 using ocikit::store::target;
 
-template <class T>
-bool ok(const ocikit::result<T>& r) {
-  return r.has_value();
-}
+using ocikit_test::descriptor_json;
+using ocikit_test::image_manifest_json;
+using ocikit_test::index_json;
+using ocikit_test::ok;
+using ocikit_test::tree_of;
 
 /// A directory of its own for one test case, removed at the end.
 struct scratch : ocikit_test::scratch {
@@ -57,19 +58,6 @@ descriptor blob(ocikit::store::registry& r, std::string_view media_type, std::st
   d.digest = info.digest;
   d.size = info.size;
   return d;
-}
-
-std::string entry(const descriptor& d, std::string_view extra = {}) {
-  return R"({"mediaType":")" + d.media_type + R"(","digest":")" + d.digest.str() + R"(","size":)" +
-         std::to_string(d.size) + std::string(extra) + "}";
-}
-
-std::string image_manifest(const descriptor& config, const std::vector<descriptor>& layers,
-                           std::string_view tail = {}) {
-  std::string s = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)";
-  s += R"("config":)" + entry(config) + R"(,"layers":[)";
-  for (std::size_t i = 0; i < layers.size(); ++i) s += (i == 0 ? "" : ",") + entry(layers[i]);
-  return s + "]" + std::string(tail) + "}";
 }
 
 descriptor manifest(ocikit::store::registry& r, const std::string& bytes,
@@ -98,25 +86,25 @@ descriptor arch_image(ocikit::store::registry& r, std::string_view arch, sample&
                               std::string(static_cast<std::size_t>(1000 * (i + 1)), 'x')));
   }
   s.blobs += 4;
-  return manifest(r, image_manifest(config, layers));
+  return manifest(r, image_manifest_json(config, layers));
 }
 
 sample make_sample(ocikit::store::registry& r) {
   sample s;
   s.amd64 = arch_image(r, "amd64", s);
   s.arm64 = arch_image(r, "arm64", s);
-  const std::string index =
-      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[)" +
-      entry(s.amd64, R"(,"platform":{"architecture":"amd64","os":"linux"})") + "," +
-      entry(s.arm64, R"(,"platform":{"architecture":"arm64","os":"linux"})") + "]}";
+  const std::string index = index_json(
+      {descriptor_json(s.amd64, R"(,"platform":{"architecture":"amd64","os":"linux"})"),
+       descriptor_json(s.arm64, R"(,"platform":{"architecture":"arm64","os":"linux"})")});
   s.multi = manifest(r, index, "multi");
   const descriptor empty = blob(r, ocikit::media_types::oci_empty, "{}");
   const descriptor sig = blob(r, "application/vnd.example.signature", "signed");
   const descriptor countersig = blob(r, "application/vnd.example.signature", "countersigned");
   s.blobs += 3;
   const std::string art = R"(,"artifactType":"application/vnd.example.signature","subject":)";
-  s.signature = manifest(r, image_manifest(empty, {sig}, art + entry(s.multi)));
-  s.countersignature = manifest(r, image_manifest(empty, {countersig}, art + entry(s.signature)));
+  s.signature = manifest(r, image_manifest_json(empty, {sig}, art + descriptor_json(s.multi)));
+  s.countersignature =
+      manifest(r, image_manifest_json(empty, {countersig}, art + descriptor_json(s.signature)));
   return s;
 }
 
@@ -125,18 +113,6 @@ std::vector<std::string> names_of(const std::vector<descriptor>& entries) {
   out.reserve(entries.size());
   for (const descriptor& e : entries) {
     out.push_back(std::string(ocikit::layout::ref_name(e)) + "=" + e.digest.str());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-/// Every file under `dir` with its size (what "unchanged" means here).
-std::vector<std::string> tree_of(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (e.path().string().ends_with(".lock")) continue;
-    out.push_back(fs::relative(e.path(), dir).string() + " " +
-                  (e.is_regular_file() ? std::to_string(e.file_size()) : std::string("dir")));
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -191,7 +167,7 @@ TEST_CASE("layout_registry: bottom-up pushes leave one entry per image and refer
   ghost.media_type = std::string(ocikit::media_types::oci_layer_tar);
   ghost.digest = ocikit::hash_bytes(ocikit::digest_algorithm::sha256, "ghost").value();
   ghost.size = 5;
-  const std::string orphan = image_manifest(ghost, {ghost});
+  const std::string orphan = image_manifest_json(ghost, {ghost});
   CHECK((*l)->push_manifest(by_tag("any", "orphan"), orphan).error().id() == "store.blob_missing");
   // A blob whose bytes are not its digest is refused and not placed.
   ocikit::store::memory_source bad("not ghost");
@@ -308,11 +284,7 @@ TEST_CASE("copy_image: bad input changes nothing in the destination", "[copy]") 
   // A child manifest whose bytes are not its digest any more: found while planning.
   const fs::path child =
       s.dir / "src" / "blobs" / "sha256" / std::string(smp.arm64.digest.encoded());
-  std::string bytes;
-  {
-    std::ifstream in(child, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
+  const std::string bytes = ocikit_test::read_text(child);
   const std::string tampered = bytes + " ";
   std::ofstream(child, std::ios::binary | std::ios::trunc) << tampered;
   const auto r =
@@ -324,15 +296,13 @@ TEST_CASE("copy_image: bad input changes nothing in the destination", "[copy]") 
 
   // An invalid manifest (a layer without a digest algorithm the rules accept) in the source.
   const descriptor config = blob(**src, ocikit::media_types::oci_config, "{}");
-  const std::string invalid =
-      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":)" +
-      entry(config) + R"(,"layers":[{"mediaType":"not a media type",)" + R"("digest":"sha256:)" +
-      std::string(64, '0') + R"(","size":5}]})";
+  descriptor bad_layer;
+  bad_layer.media_type = "not a media type";
+  bad_layer.digest = ocikit::hash_bytes(ocikit::digest_algorithm::sha256, "bytes").value();
+  bad_layer.size = 5;
+  const std::string invalid = image_manifest_json(config, {bad_layer});
   const auto d = ocikit::hash_bytes(ocikit::digest_algorithm::sha256, invalid).value();
-  {
-    std::ofstream(s.dir / "src" / "blobs" / "sha256" / std::string(d.encoded()), std::ios::binary)
-        << invalid;
-  }
+  ocikit_test::write_text(s.dir / "src" / "blobs" / "sha256" / std::string(d.encoded()), invalid);
   const auto bad =
       ocikit::copy_image(**src, by_digest("layout", d), **dst, by_tag("layout", "y"), {});
   REQUIRE_FALSE(ok(bad));
@@ -352,7 +322,7 @@ TEST_CASE("copy_image: many blobs on several threads, each once", "[copy]") {
                           "layer " + std::to_string(i) + std::string(std::size_t{70'000}, 'y')));
   }
   layers.push_back(layers.front());  // the same blob twice in one manifest
-  const descriptor m = manifest(**src, image_manifest(config, layers), "many");
+  const descriptor m = manifest(**src, image_manifest_json(config, layers), "many");
   auto store = ocikit::store::embedded_store::init(s.dir / "store");
   REQUIRE(ok(store));
   ocikit::copy_options o;

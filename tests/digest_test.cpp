@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "test_support.hpp"
+
 namespace {
 
 /// The error of parsing a digest built for the test (parse_digest refuses a temporary string:
@@ -32,14 +34,9 @@ using ocikit::condition;
 using ocikit::digest_algorithm;
 using ocikit::errc;
 
-const std::string h64 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-const std::string h96 =
-    "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b9"
-    "5b";
-const std::string h128 =
-    "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec"
-    "2f"
-    "63b931bd47417a81a538327af927da3e";
+using ocikit_test::h128;
+using ocikit_test::h64;
+using ocikit_test::h96;
 
 std::string upper(std::string s) {
   for (auto& c : s) {
@@ -48,57 +45,8 @@ std::string upper(std::string s) {
   return s;
 }
 
-// ---- an independent model of go-digest's Digest.Validate ------------------------------------
-
-bool lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-
-/// algorithm ":" encoded by the OCI grammar, written out by hand.
-bool model_oci_grammar(std::string_view s) {
-  const std::size_t colon = s.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == s.size()) return false;
-  bool need_component = true;
-  for (std::size_t i = 0; i < colon; ++i) {
-    const char c = s[i];
-    if (lower_alnum(c)) {
-      need_component = false;
-    } else if (!need_component && (c == '+' || c == '.' || c == '_' || c == '-')) {
-      need_component = true;
-    } else {
-      return false;
-    }
-  }
-  if (need_component) return false;
-  for (char c : s.substr(colon + 1)) {
-    if (!(lower_alnum(c) || (c >= 'A' && c <= 'Z') || c == '=' || c == '_' || c == '-')) {
-      return false;
-    }
-  }
-  return true;
-}
-
-condition model_validate(std::string_view s, algorithm_set accepted) {
-  const std::size_t colon = s.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == s.size()) {
-    return condition::digest_invalid_format;
-  }
-  const std::string_view alg = s.substr(0, colon);
-  std::size_t size = 0;
-  if (alg == "sha256" && accepted.contains(digest_algorithm::sha256)) size = 64;
-  if (alg == "sha384" && accepted.contains(digest_algorithm::sha384)) size = 96;
-  if (alg == "sha512" && accepted.contains(digest_algorithm::sha512)) size = 128;
-  if (alg == "blake3" && accepted.contains(digest_algorithm::blake3)) size = 64;
-  if (size == 0) {
-    return model_oci_grammar(s) ? condition::digest_unsupported : condition::digest_invalid_format;
-  }
-  const std::string_view enc = s.substr(colon + 1);
-  if (enc.size() != size) return condition::digest_invalid_length;
-  for (char c : enc) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-      return condition::digest_invalid_format;
-    }
-  }
-  return condition::ok;
-}
+using ocikit::detail::model_go_validate;
+using ocikit::detail::model_oci_grammar;
 
 // ---- the two types under test ---------------------------------------------------------------
 
@@ -316,7 +264,7 @@ TEMPLATE_TEST_CASE("valid digests", "[digest]", view_api, owning_api, copied_api
     tag[c.input.find(':')] = '-';
     CHECK(r->tag_form() == tag);
     CHECK(ocikit::is_valid_digest(c.input, c.accepted));
-    CHECK(model_validate(c.input, c.accepted) == condition::ok);
+    CHECK(model_go_validate(c.input, c.accepted) == condition::ok);
   }
 }
 
@@ -331,7 +279,7 @@ TEMPLATE_TEST_CASE("invalid digests: code, condition, offset and message", "[dig
     CHECK(e.code() == c.code);
     CHECK(e.offset() == c.offset);
     CHECK(e.offset() <= c.input.size());
-    CHECK(e.condition() == model_validate(c.input, c.accepted));
+    CHECK(e.condition() == model_go_validate(c.input, c.accepted));
     if (!c.message.empty()) CHECK(e.message() == c.message);
     CHECK_FALSE(ocikit::is_valid_digest(c.input, c.accepted));
     CHECK(e.error_code() == e.condition());
@@ -560,7 +508,7 @@ TEST_CASE("is_valid_digest == parse_digest().has_value() and the go-digest model
       INFO("'" << s << "'");
       const auto r = ocikit::parse_digest(s, set);
       CHECK(ocikit::is_valid_digest(s, set) == r.has_value());
-      CHECK((r ? condition::ok : r.error().condition()) == model_validate(s, set));
+      CHECK((r ? condition::ok : r.error().condition()) == model_go_validate(s, set));
       const auto o = ocikit::digest::parse(s, set);
       REQUIRE(o.has_value() == r.has_value());
       if (r) {

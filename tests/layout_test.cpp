@@ -33,48 +33,31 @@ using ocikit::descriptor;
 using ocikit::layout::image_layout;
 using ocikit::layout::layout_writer;
 
-template <class T>
-bool ok(const ocikit::result<T>& r) {
-  return r.has_value();
-}
+using ocikit_test::descriptor_json;
+using ocikit_test::descriptor_of;
+using ocikit_test::image_manifest_json;
+using ocikit_test::index_json;
+using ocikit_test::ok;
+using ocikit_test::read_text;
+using ocikit_test::ref_name_json;
+using ocikit_test::tree_of;
+using ocikit_test::write_text;
 
 /// A directory of its own for one test case, removed at the end.
 struct scratch : ocikit_test::scratch {
   explicit scratch(std::string_view name) : ocikit_test::scratch("layout_test", name) {}
 };
 
-void write_text(const fs::path& p, std::string_view text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-descriptor blob_descriptor(std::string_view media_type, std::string_view bytes) {
-  descriptor d;
-  d.media_type = std::string(media_type);
-  d.digest = ocikit::hash_bytes(ocikit::digest_algorithm::sha256, bytes).value();
-  d.size = static_cast<std::int64_t>(bytes.size());
-  return d;
-}
-
 /// Writes `bytes` as a blob of the layout in `dir` by hand, as another tool would.
 descriptor put_blob(const fs::path& dir, std::string_view media_type, std::string_view bytes) {
-  descriptor d = blob_descriptor(media_type, bytes);
+  descriptor d = descriptor_of(media_type, bytes);
   write_text(dir / "blobs" / "sha256" / std::string(d.digest.encoded()), bytes);
   return d;
 }
 
+/// An index.json entry for `d`, named `name` ("" = unnamed).
 std::string entry_json(const descriptor& d, std::string_view name) {
-  std::string s = R"({"mediaType":")" + d.media_type + R"(","digest":")" + d.digest.str() +
-                  R"(","size":)" + std::to_string(d.size);
-  if (!name.empty()) {
-    s += R"(,"annotations":{"org.opencontainers.image.ref.name":")" + std::string(name) + "\"}";
-  }
-  return s + "}";
+  return descriptor_json(d, ref_name_json(name));
 }
 
 const std::string config_bytes =
@@ -85,10 +68,7 @@ const std::string layer_bytes = "layer content, not a real tar";
 descriptor put_image(const fs::path& dir, std::string_view layer = layer_bytes) {
   const descriptor config = put_blob(dir, ocikit::media_types::oci_config, config_bytes);
   const descriptor l = put_blob(dir, ocikit::media_types::oci_layer_tar, layer);
-  const std::string manifest =
-      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":)" +
-      entry_json(config, "") + R"(,"layers":[)" + entry_json(l, "") + "]}";
-  return put_blob(dir, ocikit::media_types::oci_manifest, manifest);
+  return put_blob(dir, ocikit::media_types::oci_manifest, image_manifest_json(config, {l}));
 }
 
 void put_layout(const fs::path& dir, std::string_view manifests_json) {
@@ -197,7 +177,7 @@ TEST_CASE("image_layout verifies blobs and manifests", "[layout]") {
   REQUIRE(ok(bytes));
   CHECK(ocikit::hash_bytes(ocikit::digest_algorithm::sha256, *bytes).value() == m.digest);
 
-  const descriptor layer = blob_descriptor(ocikit::media_types::oci_layer_tar, layer_bytes);
+  const descriptor layer = descriptor_of(ocikit::media_types::oci_layer_tar, layer_bytes);
   auto reader = l->open_blob(layer);
   REQUIRE(ok(reader));
   ocikit::store::string_sink sink;
@@ -220,7 +200,7 @@ TEST_CASE("image_layout verifies blobs and manifests", "[layout]") {
   ocikit::store::string_sink sink3;
   CHECK(ocikit::store::copy(**short_reader, sink3).error().id() == "content.size_mismatch");
 
-  const descriptor absent = blob_descriptor(ocikit::media_types::oci_layer_tar, "absent");
+  const descriptor absent = descriptor_of(ocikit::media_types::oci_layer_tar, "absent");
   const auto missing = l->open_blob(absent);
   REQUIRE_FALSE(ok(missing));
   CHECK(missing.error().id() == "layout.not_found");
@@ -234,7 +214,7 @@ TEST_CASE("layout_writer creates a layout the reader reads back", "[layout]") {
   REQUIRE(ok(w));
   CHECK(read_text(dir / "oci-layout") == R"({"imageLayoutVersion":"1.0.0"})");
 
-  const descriptor layer = blob_descriptor(ocikit::media_types::oci_layer_tar, layer_bytes);
+  const descriptor layer = descriptor_of(ocikit::media_types::oci_layer_tar, layer_bytes);
   ocikit::store::memory_source in(layer_bytes);
   const auto written = w->write_blob(layer, in);
   REQUIRE(ok(written));
@@ -243,17 +223,14 @@ TEST_CASE("layout_writer creates a layout the reader reads back", "[layout]") {
   ocikit::store::memory_source again(layer_bytes);
   CHECK_FALSE(w->write_blob(layer, again).value());  // present: kept
 
-  const descriptor m = blob_descriptor(ocikit::media_types::oci_manifest, "{}");
+  const descriptor m = descriptor_of(ocikit::media_types::oci_manifest, "{}");
   REQUIRE(ok(w->write_bytes(m, "{}")));
   w->add(m, "v1");
   w->add(m, "v1");
   w->add(m, "");
   w->add(m, "");
   REQUIRE(ok(w->commit()));
-  CHECK(
-      read_text(dir / "index.json") ==
-      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[)" +
-          entry_json(m, "v1") + "," + entry_json(m, "") + "]}");
+  CHECK(read_text(dir / "index.json") == index_json({entry_json(m, "v1"), entry_json(m, "")}));
 
   const auto l = image_layout::open(dir);
   REQUIRE(ok(l));
@@ -264,7 +241,7 @@ TEST_CASE("layout_writer creates a layout the reader reads back", "[layout]") {
   auto w2 = layout_writer::create(dir);
   REQUIRE(ok(w2));
   CHECK(w2->entries().size() == 2);
-  const descriptor m2 = blob_descriptor(ocikit::media_types::oci_manifest, "[]");
+  const descriptor m2 = descriptor_of(ocikit::media_types::oci_manifest, "[]");
   REQUIRE(ok(w2->write_bytes(m2, "[]")));
   w2->add(m2, "v1");
   REQUIRE(ok(w2->commit()));
@@ -277,7 +254,7 @@ TEST_CASE("layout_writer refuses bad content and leaves nothing behind", "[layou
   scratch s("writer_bad");
   auto w = layout_writer::create(s.dir / "out");
   REQUIRE(ok(w));
-  const descriptor layer = blob_descriptor(ocikit::media_types::oci_layer_tar, layer_bytes);
+  const descriptor layer = descriptor_of(ocikit::media_types::oci_layer_tar, layer_bytes);
   ocikit::store::memory_source other("other content, longer than the layer itself");
   const auto r = w->write_blob(layer, other);
   REQUIRE_FALSE(ok(r));
@@ -380,10 +357,7 @@ descriptor put_arch_image(const fs::path& dir, std::string_view arch) {
   const descriptor config = put_blob(dir, ocikit::media_types::oci_config, platform_config(arch));
   const descriptor l =
       put_blob(dir, ocikit::media_types::oci_layer_tar, "files of " + std::string(arch));
-  const std::string manifest =
-      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":)" +
-      entry_json(config, "") + R"(,"layers":[)" + entry_json(l, "") + "]}";
-  return put_blob(dir, ocikit::media_types::oci_manifest, manifest);
+  return put_blob(dir, ocikit::media_types::oci_manifest, image_manifest_json(config, {l}));
 }
 
 sample_layout put_samples(const fs::path& dir) {
@@ -392,42 +366,22 @@ sample_layout put_samples(const fs::path& dir) {
   s.amd64 = put_arch_image(dir, "amd64");
   s.arm64 = put_arch_image(dir, "arm64");
   const auto with_platform = [](const descriptor& d, std::string_view arch) {
-    std::string e = entry_json(d, "");
-    e.pop_back();
-    return e + R"(,"platform":{"architecture":")" + std::string(arch) + R"(","os":"linux"}})";
+    return descriptor_json(
+        d, R"(,"platform":{"architecture":")" + std::string(arch) + R"(","os":"linux"})");
   };
   const std::string index =
-      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[)" +
-      with_platform(s.amd64, "amd64") + "," + with_platform(s.arm64, "arm64") + "]}";
+      index_json({with_platform(s.amd64, "amd64"), with_platform(s.arm64, "arm64")});
   s.multi = put_blob(dir, ocikit::media_types::oci_index, index);
   const descriptor sig_layer = put_blob(dir, "application/vnd.example.signature", "signed");
   const descriptor empty = put_blob(dir, ocikit::media_types::oci_empty, "{}");
   const std::string sig =
-      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
-      R"("artifactType":"application/vnd.example.signature","config":)" +
-      entry_json(empty, "") + R"(,"layers":[)" + entry_json(sig_layer, "") + R"(],"subject":)" +
-      entry_json(s.multi, "") + "}";
+      image_manifest_json(empty, {sig_layer},
+                          R"(,"artifactType":"application/vnd.example.signature","subject":)" +
+                              descriptor_json(s.multi));
   s.signature = put_blob(dir, ocikit::media_types::oci_manifest, sig);
   put_layout(dir, "[" + entry_json(s.app, "app") + "," + entry_json(s.multi, "multi") + "," +
                       entry_json(s.signature, "") + "]");
   return s;
-}
-
-/// Every path under `dir` with its size and content hash (what "unchanged" means).
-std::vector<std::string> tree_of(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    std::string line = fs::relative(e.path(), dir).string();
-    if (line.ends_with(".lock")) continue;  // lock files may appear on first use
-    if (e.is_regular_file()) {
-      line +=
-          " " +
-          ocikit::hash_bytes(ocikit::digest_algorithm::sha256, read_text(e.path())).value().str();
-    }
-    out.push_back(std::move(line));
-  }
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 ocikit::store::target tag_target(std::string repository, std::string tag) {
@@ -552,7 +506,7 @@ TEST_CASE("push_image refusals leave the store without the tag", "[layout][trans
   // The file of a blob in the source layout, and the error id of pushing `name` to team/app:v1.
   const auto file_of = [&](std::string_view media_type, std::string_view bytes) {
     return s.dir / "src" / "blobs" / "sha256" /
-           std::string(blob_descriptor(media_type, bytes).digest.encoded());
+           std::string(descriptor_of(media_type, bytes).digest.encoded());
   };
   const auto refusal = [&](std::string_view name) {
     const auto src = image_layout::open(s.dir / "src");

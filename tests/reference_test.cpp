@@ -24,6 +24,8 @@
 #include <utility>
 #include <vector>
 
+#include "test_support.hpp"
+
 namespace {
 
 using ocikit::algorithm_set;
@@ -31,14 +33,9 @@ using ocikit::condition;
 using ocikit::errc;
 using ocikit::parse_mode;
 
-const std::string h64 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-const std::string h96 =
-    "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b9"
-    "5b";
-const std::string h128 =
-    "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec"
-    "2f"
-    "63b931bd47417a81a538327af927da3e";
+using ocikit_test::h128;
+using ocikit_test::h64;
+using ocikit_test::h96;
 const std::string sha256 = "sha256:" + h64;
 
 constexpr parse_mode all_modes[] = {parse_mode::strict, parse_mode::normalized,

@@ -19,6 +19,7 @@
 #include "ocikit/media_type.hpp"
 #include "ocikit/parse_manifest.hpp"
 #include "ocikit/platform.hpp"
+#include "platform_support.hpp"
 
 namespace {
 
@@ -36,13 +37,7 @@ constexpr std::string_view d_sha512 =
 constexpr std::string_view d_hello =
     "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
 
-ocikit::platform plat(std::string_view os, std::string_view arch, std::string_view variant = {}) {
-  ocikit::platform p;
-  p.os = std::string(os);
-  p.architecture = std::string(arch);
-  p.variant = std::string(variant);
-  return p;
-}
+using ocikit::test::make;
 
 ocikit::digest dg(std::string_view s) { return ocikit::digest::parse(s).value(); }
 
@@ -80,11 +75,11 @@ ocikit::image_index full_index() {
   idx.media_type = std::string(mt::oci_index);
   idx.artifact_type = "application/vnd.example.bundle";
   auto e1 = desc(mt::oci_manifest, d1, 525);
-  e1.platform = plat("windows", "amd64", "v3");
+  e1.platform = make("windows", "amd64", "v3");
   e1.platform->os_version = "10.0.20348.2113";
   e1.platform->os_features = {"win32k"};
   auto e2 = desc(mt::oci_manifest, d2, 600);
-  e2.platform = plat("linux", "arm64", "v8");
+  e2.platform = make("linux", "arm64", "v8");
   e2.annotations = {{"org.opencontainers.image.ref.name", "latest"}};
   auto e3 = desc(mt::oci_index, d_sha512, 1000);
   e3.artifact_type = "application/vnd.example.signature";
@@ -138,7 +133,7 @@ TEST_CASE("serialize: the empty descriptor and a descriptor's key order", "[seri
         R"("size":2,"data":"e30="})");
 
   auto d = desc("text/plain", d_hello, 5);
-  d.platform = plat("linux", "arm", "v7");
+  d.platform = make("linux", "arm", "v7");
   d.artifact_type = "application/x";
   d.data = "aGVsbG8=";
   d.annotations = {{"k", "v"}};
@@ -159,7 +154,7 @@ TEST_CASE("serialize: the empty descriptor and a descriptor's key order", "[seri
 }
 
 TEST_CASE("serialize: platform key order", "[serialize][platform]") {
-  ocikit::platform p = plat("windows", "amd64", "v2");
+  ocikit::platform p = make("windows", "amd64", "v2");
   p.os_version = "10.0.17763.1";
   p.os_features = {"win32k", "x"};
   p.features = {"sse4"};
@@ -168,7 +163,7 @@ TEST_CASE("serialize: platform key order", "[serialize][platform]") {
         R"("os.features":["win32k","x"],"variant":"v2","features":["sse4"]})");
   // An empty string is an absent member, required or not.
   CHECK(ocikit::serialize(ocikit::platform{}) == "{}");
-  CHECK(ocikit::serialize(plat("", "arm64")) == R"({"architecture":"arm64"})");
+  CHECK(ocikit::serialize(make("", "arm64")) == R"({"architecture":"arm64"})");
 }
 
 TEST_CASE("serialize: members that are not strings are always written", "[serialize]") {
@@ -274,14 +269,14 @@ TEST_CASE("serialize: parse(serialize(m)) == m", "[serialize][roundtrip]") {
     ocikit::docker_manifest_list list;
     list.media_type = std::string(mt::docker_manifest_list);
     auto e = desc(mt::docker_manifest, d1, 7143);
-    e.platform = plat("linux", "arm", "v7");
+    e.platform = make("linux", "arm", "v7");
     e.platform->features = {"sse4"};
     list.manifests = {e};
     CHECK(reparse<ocikit::docker_manifest_list>(ocikit::serialize(list)) == list);
   }
   SECTION("a descriptor document") {
     auto d = full_manifest().layers[1];
-    d.platform = plat("linux", "amd64");
+    d.platform = make("linux", "amd64");
     auto parsed = ocikit::parse_descriptor(ocikit::serialize(d));
     REQUIRE(parsed.has_value());
     CHECK(parsed->descriptor == d);

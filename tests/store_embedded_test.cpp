@@ -43,13 +43,10 @@ struct scratch {
   scratch& operator=(const scratch&) = delete;
 };
 
+using ocikit_test::read_text;
+
 std::string sha256(std::string_view bytes) {
   return ocikit::hash_bytes(ocikit::digest_algorithm::sha256, bytes).value().str();
-}
-
-std::string descriptor_json(std::string_view media_type, std::string_view bytes) {
-  return R"({"mediaType":")" + std::string(media_type) + R"(","digest":")" + sha256(bytes) +
-         R"(","size":)" + std::to_string(bytes.size()) + "}";
 }
 
 std::string config_json(std::string_view arch, std::string_view os, std::string_view salt = "") {
@@ -61,21 +58,21 @@ std::string config_json(std::string_view arch, std::string_view os, std::string_
 constexpr std::string_view config_type = "application/vnd.oci.image.config.v1+json";
 constexpr std::string_view layer_type = "application/vnd.oci.image.layer.v1.tar+gzip";
 
+/// An image manifest whose config and layers have these bytes, with a subject manifest and an
+/// artifactType when given.
 std::string manifest_json(const std::string& config, const std::vector<std::string>& layers,
                           const std::string& subject = "", const std::string& artifact = "") {
-  std::string s = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)";
-  if (!artifact.empty()) s += R"("artifactType":")" + artifact + R"(",)";
-  s += R"("config":)" + descriptor_json(config_type, config) + R"(,"layers":[)";
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    if (i != 0) s += ',';
-    s += descriptor_json(layer_type, layers[i]);
-  }
-  s += ']';
+  using ocikit_test::descriptor_of;
+  std::vector<ocikit::descriptor> ls;
+  ls.reserve(layers.size());
+  for (const std::string& l : layers) ls.push_back(descriptor_of(layer_type, l));
+  std::string tail;
+  if (!artifact.empty()) tail += R"(,"artifactType":")" + artifact + R"(")";
   if (!subject.empty()) {
-    s += R"(,"subject":)" + descriptor_json("application/vnd.oci.image.manifest.v1+json", subject);
+    tail += R"(,"subject":)" +
+            ocikit_test::descriptor_json(descriptor_of(ocikit::media_types::oci_manifest, subject));
   }
-  s += '}';
-  return s;
+  return ocikit_test::image_manifest_json(descriptor_of(config_type, config), ls, tail);
 }
 
 std::string index_json(const std::vector<std::pair<std::string, std::string>>& children) {
@@ -144,11 +141,6 @@ struct stat stat_of(const fs::path& p) {
 bool path_exists(const fs::path& p) {
   std::error_code ec;
   return fs::exists(p, ec);
-}
-
-std::string file_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 embedded_store make_store(const scratch& sc, std::string_view login = "localhost") {
@@ -366,12 +358,12 @@ TEST_CASE("push_manifest by tag and by digest; resolve and pull exact bytes") {
   CHECK(tags[d] == std::vector<std::string>{"v1"});
 
   // The layout is one that readers understand: ref.name is the tag.
-  const std::string text = file_text(s.layout_path("team/app") / "index.json");
+  const std::string text = read_text(s.layout_path("team/app") / "index.json");
   CHECK(text.find(R"("org.opencontainers.image.ref.name":"v1")") != std::string::npos);
   CHECK(path_exists(s.layout_path("team/app") / "oci-layout"));
   CHECK(path_exists(s.layout_path("team/app") / "blobs" / "sha256" / d.substr(7)));
   // The catalog lists full references.
-  const std::string catalog = file_text(sc.dir / "store" / "index.json");
+  const std::string catalog = read_text(sc.dir / "store" / "index.json");
   CHECK(catalog.find(R"("org.opencontainers.image.ref.name":"localhost/team/app:v1")") !=
         std::string::npos);
   CHECK(catalog.find("localhost/team/app@" + other.digest) != std::string::npos);
@@ -656,14 +648,14 @@ TEST_CASE("locks: a locked item refuses the change and nothing changes") {
   const image v2 = make_image("v2", {"l2"});
   const std::string d1 = push_image(s, "app:v1", v1);
   push_blobs(s, "app", v2);
-  const std::string before = file_text(s.layout_path("app") / "index.json");
+  const std::string before = read_text(s.layout_path("app") / "index.json");
 
   // A tag with writeEnabled=false: no overwrite, no delete, no untag.
   auto a = s.set_attributes(*s.parse("app:v1"), {.write_enabled = false});
   REQUIRE(a.has_value());
   CHECK(!a->write_enabled);
   CHECK(a->delete_enabled);
-  const std::string locked_index = file_text(s.layout_path("app") / "index.json");
+  const std::string locked_index = read_text(s.layout_path("app") / "index.json");
   auto r = s.push_manifest("app:v1", v2.manifest);
   REQUIRE(!r.has_value());
   CHECK(r.error() == errc::store_locked);
@@ -671,7 +663,7 @@ TEST_CASE("locks: a locked item refuses the change and nothing changes") {
   CHECK(s.delete_manifest("app:v1").error() == errc::store_locked);
   CHECK(s.untag("app", "v1").error() == errc::store_locked);
   CHECK(s.tag(*s.parse("app@" + d1), "v1").error() == errc::store_locked);  // not even in place
-  CHECK(file_text(s.layout_path("app") / "index.json").size() == locked_index.size());
+  CHECK(read_text(s.layout_path("app") / "index.json").size() == locked_index.size());
   CHECK(resolved(s, "app:v1") == d1);
   auto got = s.get_attributes(*s.parse("app:v1"));
   REQUIRE(got.has_value());
@@ -731,7 +723,7 @@ TEST_CASE("repositories: nested names are independent; delete_repository") {
   // The name can be used again.
   push_image(s, "marketing/web:v2", im);
   CHECK(resolved(s, "marketing/web:v2") == im.digest);
-  const std::string catalog = file_text(sc.dir / "store" / "index.json");
+  const std::string catalog = read_text(sc.dir / "store" / "index.json");
   CHECK(catalog.find("localhost/marketing/web:v1") == std::string::npos);
   CHECK(catalog.find("localhost/marketing/web:v2") != std::string::npos);
 }
@@ -895,7 +887,7 @@ TEST_CASE("an index.json written by another tool is read and rewritten in the st
   CHECK(resolved(s, "app:v7") == d);
   CHECK(resolved(s, "app:v1") == "store.not_found");
   REQUIRE(s.tag(*s.parse("app:v7"), "v8").has_value());
-  CHECK(file_text(s.layout_path("app") / "index.json")
+  CHECK(read_text(s.layout_path("app") / "index.json")
             .rfind(ocikit::store::detail::index_header, 0) == 0);
   CHECK(tags_of(s, "app") == std::vector<std::string>{"v7", "v8"});
 }
@@ -1075,7 +1067,7 @@ TEST_CASE("a large blob: hashed beside the writes, pulled by a kernel copy, veri
       ::close(fd);
       REQUIRE(r.has_value());
       CHECK(r->size == static_cast<std::int64_t>(big.size()));
-      CHECK(file_text(out) == big);
+      CHECK(read_text(out) == big);
     }
     ocikit::store::string_sink mem;
     REQUIRE(s.pull_blob("big", d, mem).has_value());

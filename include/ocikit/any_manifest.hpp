@@ -143,6 +143,21 @@ struct parsed_manifest {
   }
 };
 
+namespace detail {
+
+/// How messages name a document kind: "an OCI image manifest", "a Docker manifest list".
+constexpr std::string_view describe(manifest_kind k) noexcept {
+  switch (k) {
+    case manifest_kind::oci_manifest: return "an OCI image manifest";
+    case manifest_kind::oci_index: return "an OCI image index";
+    case manifest_kind::docker_manifest: return "a Docker image manifest";
+    case manifest_kind::docker_manifest_list: return "a Docker manifest list";
+  }
+  return "a document";
+}
+
+}  // namespace detail
+
 }  // namespace ocikit
 
 #endif  // OCIKIT_ANY_MANIFEST_HPP

@@ -109,6 +109,23 @@ namespace detail {
 /// Deepest nesting of indexes followed.
 inline constexpr std::size_t max_copy_depth = 8;
 
+/// The structure of a manifest (its kind, children and blobs), parsed without validation.
+inline result<parsed_manifest> read_structure(std::string_view bytes, std::string_view media_type) {
+  manifest_parse_options o;
+  o.validate = false;
+  o.reject_invalid = false;
+  o.expected_media_type = media_type;
+  return parse_manifest(bytes, o);
+}
+
+/// The blobs a manifest references: its config, then its layers.
+inline std::vector<const descriptor*> blobs_of(const parsed_manifest& m) {
+  std::vector<const descriptor*> out;
+  if (const descriptor* c = m.manifest.config()) out.push_back(c);
+  for (const descriptor& l : m.manifest.layers()) out.push_back(&l);
+  return out;
+}
+
 class copy_planner {
  public:
   copy_planner(store::registry& from, std::string repository)
@@ -152,10 +169,7 @@ class copy_planner {
       }
       if (auto r = add(std::move(*pulled), out, depth + 1); !r) return r.error();
     }
-    std::vector<const descriptor*> blobs;
-    if (const descriptor* c = parsed->manifest.config()) blobs.push_back(c);
-    for (const descriptor& l : parsed->manifest.layers()) blobs.push_back(&l);
-    for (const descriptor* b : blobs) {
+    for (const descriptor* b : blobs_of(*parsed)) {
       if (blob_seen_.insert(b->digest.str()).second) plan.blobs.push_back(*b);
     }
     out.push_back({std::move(m.descriptor), std::move(m.bytes)});
@@ -233,11 +247,7 @@ inline result<store::pulled_manifest> choose_platform(store::registry& from,
                                                       std::string_view repository,
                                                       store::pulled_manifest top,
                                                       const ocikit::platform& wanted) {
-  manifest_parse_options o;
-  o.validate = false;
-  o.reject_invalid = false;
-  o.expected_media_type = top.descriptor.media_type;
-  auto parsed = parse_manifest(top.bytes, o);
+  auto parsed = detail::read_structure(top.bytes, top.descriptor.media_type);
   if (!parsed) return parsed.error();
   if (!parsed->manifest.is_index()) return top;
   auto sel = select_manifest(*parsed, wanted);

@@ -94,16 +94,6 @@ struct parsed_descriptor {
 
 namespace detail {
 
-constexpr std::string_view describe(manifest_kind k) noexcept {
-  switch (k) {
-    case manifest_kind::oci_manifest: return "an OCI image manifest";
-    case manifest_kind::oci_index: return "an OCI image index";
-    case manifest_kind::docker_manifest: return "a Docker image manifest";
-    case manifest_kind::docker_manifest_list: return "a Docker manifest list";
-  }
-  return "a document";
-}
-
 inline error document_error(errc code, std::string_view pointer, std::string detail = {}) {
   return error(code, error::npos, std::move(detail)).at_pointer(std::string(pointer));
 }

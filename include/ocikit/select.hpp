@@ -99,6 +99,16 @@ constexpr bool preferred(const ranked_entry& a, const ranked_entry& b) noexcept 
   return a.features > b.features;
 }
 
+/// unknown/unknown in any case: what BuildKit writes for attestation manifests, which no
+/// platform runs and no-match messages leave out.
+inline bool unknown_platform(const platform& p) {
+  std::string os = p.os;
+  std::string arch = p.architecture;
+  lower_in_place(os);
+  lower_in_place(arch);
+  return os == "unknown" && arch == "unknown";
+}
+
 /// Calls `fn(ranked_entry)` for every entry of `entries` that `wanted` (normalised) can run.
 template <class Fn>
 void for_each_match(std::span<const descriptor> entries, const platform& wanted, Fn fn) {
@@ -107,11 +117,7 @@ void for_each_match(std::span<const descriptor> entries, const platform& wanted,
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const descriptor& d = entries[i];
     if (!d.platform) continue;
-    std::string os = d.platform->os;
-    std::string arch = d.platform->architecture;
-    lower_in_place(os);
-    lower_in_place(arch);
-    if (os == "unknown" && arch == "unknown") continue;
+    if (unknown_platform(*d.platform)) continue;
     const auto rank = only.position(*d.platform);
     if (!rank) continue;
     fn(ranked_entry{selection{&d, i, static_cast<int>(*rank)},
@@ -125,11 +131,7 @@ inline error no_match(std::span<const descriptor> entries, const platform& wante
   std::vector<std::string> present;
   for (const descriptor& d : entries) {
     if (!d.platform) continue;
-    std::string os = d.platform->os;
-    std::string arch = d.platform->architecture;
-    lower_in_place(os);
-    lower_in_place(arch);
-    if (os == "unknown" && arch == "unknown") continue;
+    if (unknown_platform(*d.platform)) continue;
     std::string name = format_platform(*d.platform);
     if (std::find(present.begin(), present.end(), name) == present.end()) {
       present.push_back(std::move(name));
@@ -148,16 +150,6 @@ inline error no_match(std::span<const descriptor> entries, const platform& wante
     text += " more";
   }
   return error(errc::platform_no_match, error::npos, std::move(text));
-}
-
-constexpr std::string_view describe_document(manifest_kind k) noexcept {
-  switch (k) {
-    case manifest_kind::oci_manifest: return "an OCI image manifest";
-    case manifest_kind::oci_index: return "an OCI image index";
-    case manifest_kind::docker_manifest: return "a Docker image manifest";
-    case manifest_kind::docker_manifest_list: return "a Docker manifest list";
-  }
-  return "a document";
 }
 
 }  // namespace detail
@@ -214,7 +206,7 @@ constexpr std::string_view describe_document(manifest_kind k) noexcept {
                                                        const platform& wanted = host_platform()) {
   if (!document.is_index()) {
     return error(errc::platform_not_an_index, error::npos,
-                 std::string(detail::describe_document(document.kind())));
+                 std::string(detail::describe(document.kind())));
   }
   return select_manifest(document.manifests(), wanted);
 }

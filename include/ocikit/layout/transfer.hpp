@@ -66,21 +66,10 @@ struct pull_options {
 
 namespace detail {
 
-inline result<parsed_manifest> read_structure(std::string_view bytes, std::string_view media_type) {
-  manifest_parse_options o;
-  o.validate = false;
-  o.reject_invalid = false;
-  o.expected_media_type = media_type;
-  return parse_manifest(bytes, o);
-}
-
-// The blobs a manifest kind references: its config, then its layers.
-inline std::vector<const descriptor*> blobs_of(const parsed_manifest& m) {
-  std::vector<const descriptor*> out;
-  if (const descriptor* c = m.manifest.config()) out.push_back(c);
-  for (const descriptor& l : m.manifest.layers()) out.push_back(&l);
-  return out;
-}
+// What copy_image walks documents with (ocikit/copy.hpp).
+using ocikit::detail::blobs_of;
+using ocikit::detail::max_copy_depth;
+using ocikit::detail::read_structure;
 
 // A push in two phases, so that bad input never changes the registry: plan() reads and checks
 // everything it can without writing (every manifest read, verified against its descriptor and
@@ -95,9 +84,10 @@ class pusher {
 
   // Plans `d` and everything below it (children before parents).
   result<void> plan(const descriptor& d, std::size_t depth = 0) {
-    if (depth > 8) {
+    if (depth > max_copy_depth) {
       return error(errc::layout_invalid, error::npos,
-                   "indexes nest deeper than 8 levels below " + d.digest.str());
+                   "indexes nest deeper than " + std::to_string(max_copy_depth) + " levels below " +
+                       d.digest.str());
     }
     if (planned_.contains(d.digest.str())) return {};
     auto bytes = from_.read_manifest(d);
@@ -267,9 +257,10 @@ class puller {
       : from_(from), to_(to), repository_(std::move(repository)) {}
 
   result<void> write(const descriptor& d, std::string_view bytes, std::size_t depth = 0) {
-    if (depth > 8) {
+    if (depth > max_copy_depth) {
       return error(errc::layout_invalid, error::npos,
-                   "indexes nest deeper than 8 levels below " + d.digest.str());
+                   "indexes nest deeper than " + std::to_string(max_copy_depth) + " levels below " +
+                       d.digest.str());
     }
     auto parsed = read_structure(bytes, d.media_type);
     if (!parsed) return parsed.error();

@@ -35,19 +35,12 @@ namespace ocikit::store {
 
 namespace detail::json_out {
 
-inline void key(std::string& out, std::string_view k, bool& first) {
-  if (!first) out += ',';
-  first = false;
-  ocikit::json::write_string(out, k);
-  out += ':';
-}
-inline void str(std::string& out, std::string_view k, std::string_view v, bool& first) {
-  key(out, k, first);
-  ocikit::json::write_string(out, v);
-}
-inline void opt_str(std::string& out, std::string_view k, std::string_view v, bool& first) {
-  if (!v.empty()) str(out, k, v, first);
-}
+// `,"k":` (no comma before the first member), `"k":"v"`, and `"k":"v"` unless v is empty: the
+// member writers of the library's serializer (ocikit/json/serialize.hpp).
+inline constexpr auto& key = ocikit::json::detail::write_key;
+inline constexpr auto& str = ocikit::json::detail::write_string_member;
+inline constexpr auto& opt_str = ocikit::json::detail::write_optional_string;
+
 inline void num(std::string& out, std::string_view k, std::uint64_t v, bool& first) {
   key(out, k, first);
   out += std::to_string(v);

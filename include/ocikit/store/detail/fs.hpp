@@ -141,21 +141,34 @@ inline result<void> write_file_atomic(const fs::path& dest, std::string_view byt
   return fsync_dir(dest.parent_path());
 }
 
-/// A whole file (index.json, a manifest, a small metadata file).
-inline result<std::string> read_file(const fs::path& p) {
-  const unique_fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) {
+/// A file open for reading, with its size when it was opened.
+struct opened_file {
+  unique_fd fd;
+  std::size_t size = 0;
+};
+
+/// `p` opened for reading (store.not_found when it does not exist).
+inline result<opened_file> open_for_reading(const fs::path& p) {
+  opened_file f;
+  f.fd = unique_fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!f.fd) {
     if (errno == ENOENT) return error(errc::store_not_found, error::npos, "'" + p.string() + "'");
     return path_error("cannot open", p, errno);
   }
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return path_error("cannot stat", p, errno);
+  if (::fstat(f.fd.get(), &st) != 0) return path_error("cannot stat", p, errno);
+  f.size = static_cast<std::size_t>(st.st_size);
+  return f;
+}
+
+/// The bytes of an open file, to its end (which may have moved since `f.size` was taken).
+inline result<std::string> read_all(const opened_file& f, const fs::path& p) {
   std::string out;
-  out.resize(static_cast<std::size_t>(st.st_size));
+  out.resize(f.size);
   std::size_t got = 0;
   for (;;) {
     if (got == out.size()) out.resize(out.size() + 4096);
-    const ssize_t n = ::read(fd.get(), out.data() + got, out.size() - got);
+    const ssize_t n = ::read(f.fd.get(), out.data() + got, out.size() - got);
     if (n < 0) {
       if (errno == EINTR) continue;
       return path_error("cannot read", p, errno);
@@ -165,6 +178,13 @@ inline result<std::string> read_file(const fs::path& p) {
   }
   out.resize(got);
   return out;
+}
+
+/// A whole file (index.json, a manifest, a small metadata file).
+inline result<std::string> read_file(const fs::path& p) {
+  auto f = open_for_reading(p);
+  if (!f) return f.error();
+  return read_all(*f, p);
 }
 
 /// Bytes that stay valid as long as any copy of this lives: a string, or a read-only mapping of a
@@ -184,20 +204,15 @@ struct shared_text {
 
 /// A whole file as shared_text: mapped when it is large, read when it is small.
 inline result<shared_text> map_file(const fs::path& p) {
-  const unique_fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) {
-    if (errno == ENOENT) return error(errc::store_not_found, error::npos, "'" + p.string() + "'");
-    return path_error("cannot open", p, errno);
-  }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return path_error("cannot stat", p, errno);
-  const auto size = static_cast<std::size_t>(st.st_size);
+  auto f = open_for_reading(p);
+  if (!f) return f.error();
+  const std::size_t size = f->size;
   if (size < (std::size_t{1} << 18)) {
-    auto text = read_file(p);
+    auto text = read_all(*f, p);
     if (!text) return text.error();
     return shared_text::of(std::move(*text));
   }
-  void* m = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+  void* m = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, f->fd.get(), 0);
   if (m == MAP_FAILED) return path_error("cannot map", p, errno);
   shared_text t;
   t.view = std::string_view(static_cast<const char*>(m), size);
