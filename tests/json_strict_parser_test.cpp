@@ -131,6 +131,26 @@ TEST_CASE("strict parser: duplicate member names", "[json]") {
   CHECK(json::parse_strict(R"({"a":{"a":{"a":1}},"b":{"a":2}})").has_value());
 }
 
+TEST_CASE("strict parser: duplicate names of sizes seen before, and long names", "[json]") {
+  // The fast tape compares a name only with earlier names of its size (sizes of 63 bytes and
+  // more share one class): names of one size, and long names of different sizes.
+  CHECK(failure(R"({"ab":1,"cd":2,"ef":3,"cd":4})").code() == errc::json_duplicate_key);
+  CHECK(json::parse_strict(R"({"ab":1,"cd":2,"ef":3,"a":4,"abc":5})").has_value());
+  const std::string n63(63, 'x');
+  const std::string n64(64, 'x');
+  const std::string n100(100, 'x');
+  const std::string y100(100, 'y');
+  const std::string distinct =
+      "{\"" + n63 + "\":1,\"" + n64 + "\":2,\"" + n100 + "\":3,\"" + y100 + "\":4";
+  CHECK(json::parse_strict(distinct + "}").has_value());
+  for (const std::string* again : {&n63, &n64, &n100, &y100}) {
+    const ocikit::error e = failure(distinct + ",\"" + *again + "\":5}");
+    CHECK(e.code() == errc::json_duplicate_key);
+    CHECK(e.pointer() == "/" + *again);
+    CHECK(e.offset() == distinct.size() + 1);
+  }
+}
+
 TEST_CASE("strict parser: duplicate detection in large objects", "[json]") {
   std::string text = "{";
   for (int i = 0; i < 200; ++i) {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "ocikit/any_manifest.hpp"
@@ -269,18 +270,17 @@ class manifest_reader {
     if (!has_manifests) missing(json::path{}.key("manifests"));
   }
 
-  /// Builds the model of a document of kind `k` in `out` (rules and problems as the class
-  /// comment says). The model is built in place: moving a whole manifest costs.
+  /// Builds the model of a document of kind `k` in `out`, a default-constructed any_manifest
+  /// (rules and problems as the class comment says). The model is built in place: moving a
+  /// whole manifest costs, and so does replacing the empty OCI manifest `out` starts with.
   void read(json::value root, manifest_kind k, any_manifest& out) {
     auto& v = out.variant();
     switch (k) {
-      case manifest_kind::oci_manifest: read_manifest(root, v.emplace<image_manifest>()); return;
-      case manifest_kind::oci_index: read_index(root, v.emplace<image_index>()); return;
-      case manifest_kind::docker_manifest:
-        read_manifest(root, v.emplace<docker_manifest>());
-        return;
+      case manifest_kind::oci_manifest: read_manifest(root, fresh<image_manifest>(v)); return;
+      case manifest_kind::oci_index: read_index(root, fresh<image_index>(v)); return;
+      case manifest_kind::docker_manifest: read_manifest(root, fresh<docker_manifest>(v)); return;
       case manifest_kind::docker_manifest_list:
-        read_index(root, v.emplace<docker_manifest_list>());
+        read_index(root, fresh<docker_manifest_list>(v));
         return;
     }
   }
@@ -308,7 +308,7 @@ class manifest_reader {
         case field::media_type: {
           has_media_type = true;
           if (mem.value.is_string()) {
-            d.media_type = std::string(mem.value.get_string());
+            d.media_type.assign(mem.value.get_string());
             if (rules_) check_media_type(d.media_type, field, codes.media_type, role);
           } else {
             report(severity::error, codes.media_type, field, expected_found("a string", mem.value));
@@ -335,7 +335,7 @@ class manifest_reader {
         }
         case field::data: {
           if (mem.value.is_string()) {
-            d.data = std::string(mem.value.get_string());
+            d.data.emplace(mem.value.get_string());
             data = mem.value;
           } else {
             wrong_type(field, expected_found("a string (base64)", mem.value));
@@ -348,7 +348,7 @@ class manifest_reader {
         }
         case field::platform: {
           has_platform = true;
-          d.platform = read_platform(mem.value, field, oci);
+          read_platform(mem.value, field, oci, d.platform);
           break;
         }
         default: break;
@@ -381,6 +381,13 @@ class manifest_reader {
  private:
   void report(severity s, errc code, const json::path& at, std::string detail = {}) {
     out_.push_back(problem{s, error(code, error::npos, std::move(detail)).at_pointer(at.str())});
+  }
+  // The alternative `Model` of a default-constructed variant: the one it holds already (an
+  // empty OCI manifest), else a new one.
+  template <class Model>
+  static Model& fresh(any_manifest::variant_type& v) {
+    if (auto* m = std::get_if<Model>(&v)) return *m;
+    return v.emplace<Model>();
   }
   void missing(const json::path& at) { report(severity::error, errc::manifest_missing_field, at); }
   void wrong_type(const json::path& at, std::string detail) {
@@ -437,7 +444,7 @@ class manifest_reader {
       wrong_type(at, expected_found("a string", v));
       return false;
     }
-    out = std::string(v.get_string());
+    out.assign(v.get_string());
     return true;
   }
 
@@ -588,12 +595,15 @@ class manifest_reader {
     }
   }
 
-  std::optional<platform> read_platform(json::value v, const json::path& at, bool oci) {
+  // Builds the platform in place in `out` (a platform is six strings and vectors: moving one
+  // costs); leaves `out` empty when `v` is not an object.
+  void read_platform(json::value v, const json::path& at, bool oci, std::optional<platform>& out) {
     if (!v.is_object()) {
       wrong_type(at, expected_found("an object (a platform)", v));
-      return std::nullopt;
+      out.reset();
+      return;
     }
-    platform p;
+    platform& p = out.emplace();
     bool has_architecture = false;
     bool has_os = false;
     for (const json::member mem : v.members()) {
@@ -633,7 +643,6 @@ class manifest_reader {
     }
     if (!has_architecture) missing(at.key("architecture"));
     if (!has_os) missing(at.key("os"));
-    return p;
   }
 
   void read_descriptors(json::value v, const json::path& at, descriptor_role role, bool oci,

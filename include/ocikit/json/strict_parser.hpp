@@ -625,6 +625,9 @@ class fast_tape {
       std::uint32_t at;  // the container's tape index
       std::uint32_t n;   // complete members / elements
       bool object;
+      // Bit min(size, 63) set for each member name's size: a name of a size not seen yet
+      // cannot repeat one, which spares the comparisons for most names.
+      std::uint64_t name_sizes;
     };
     frame stack[max_open];
     std::size_t open = 0;
@@ -652,7 +655,7 @@ class fast_tape {
       case '[': {
         const bool object = *p == '{';
         if (open + 1 >= max_depth_ || open == max_open) return false;
-        stack[open++] = {static_cast<std::uint32_t>(out - base), 0, object};
+        stack[open++] = {static_cast<std::uint32_t>(out - base), 0, object, 0};
         push(0, 0, object ? value_kind::object : value_kind::array);
         p = skip_whitespace(p + 1, end);
         if (p != end && *p == (object ? '}' : ']')) {
@@ -693,9 +696,13 @@ class fast_tape {
     const auto size = static_cast<std::uint32_t>(p - first);
     std::uint32_t* const names = name_at[open - 1];
     std::uint32_t* const sizes = name_size[open - 1];
-    for (std::uint32_t i = 0; i < f.n; ++i) {
-      if (sizes[i] == size && std::memcmp(begin + names[i], first, size) == 0) return false;
+    const std::uint64_t size_bit = std::uint64_t{1} << std::min<std::uint32_t>(size, 63);
+    if ((f.name_sizes & size_bit) != 0) {
+      for (std::uint32_t i = 0; i < f.n; ++i) {
+        if (sizes[i] == size && std::memcmp(begin + names[i], first, size) == 0) return false;
+      }
     }
+    f.name_sizes |= size_bit;
     names[f.n] = static_cast<std::uint32_t>(first - begin);
     sizes[f.n] = size;
     push(names[f.n], size, value_kind::string);
