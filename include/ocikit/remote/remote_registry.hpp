@@ -30,8 +30,9 @@
 //     schema's index (`sha256-<hex>`), as distribution-spec v1.1 asks of clients;
 //   - open_blob returns a reader that verifies digest and size at the end (store.digest_mismatch,
 //     store.size_mismatch) and resumes a broken transfer with `Range: bytes=<n>-` (up to 5 times);
-//   - push_blob skips a blob the registry has (HEAD; existed = true) without reading the source,
-//     uploads a blob of known size monolithically (POST, then PUT `?digest=` with the stream and
+//   - push_blob starts with one POST that is a mount from the repository itself: 201 means the
+//     repository has the blob (existed = true; the source is not read), 202 gives the upload
+//     session (a registry without mounts answers so too); it then uploads a blob of known size monolithically (POST, then PUT `?digest=` with the stream and
 //     Content-Length) or, when its size is unknown or larger than chunk_size, in chunks (PATCH
 //     with Content-Range, following each new Location); a blob whose digest is not expected is
 //     hashed while it is sent and finished with the digest computed; the completing PUT is
@@ -387,27 +388,18 @@ class remote_registry : public store::registry {
                                      const store::blob_expectation& expected = {}) override {
     if (auto ok = store::check_repository(repository); !ok) return ok.error();
     const std::string scope = push_scope(repository);
-    if (expected.digest) {
-      auto head = blob_head(repository, expected.digest->view(), scope);
-      if (!head) return head.error();
-      if (head->status == 200) {
-        const std::int64_t size = detail::content_length(*head);
-        if (expected.size >= 0 && size >= 0 && size != expected.size) {
-          return error(errc::store_size_mismatch, error::npos,
-                       "the registry has " + expected.digest->str() + " with " +
-                           std::to_string(size) + " bytes, expected " +
-                           std::to_string(expected.size));
-        }
-        return store::blob_info{*expected.digest, size >= 0 ? size : expected.size, true};
-      }
-      if (head->status != 404) return detail::refusal(*head, "blob " + expected.digest->str());
+    std::optional<digest_view> known;
+    if (expected.digest) known = expected.digest->view();
+    auto started = start_upload(repository, scope, known);
+    if (!started) return started.error();
+    if (started->present) {
+      return store::blob_info{*expected.digest, expected.size, true};
     }
-    auto location = start_upload(repository, scope);
-    if (!location) return location.error();
+    const std::string& location = started->location;
     std::int64_t size = expected.size >= 0 ? expected.size : content.size_hint();
     const bool chunked = !expected.digest || size < 0 || (chunk_size_ > 0 && size > chunk_size_);
-    if (!chunked) return put_monolithic(repository, *location, content, *expected.digest, size);
-    return put_chunked(repository, *location, content, expected);
+    if (!chunked) return put_monolithic(repository, location, content, *expected.digest, size);
+    return put_chunked(repository, location, content, expected);
   }
 
   result<std::optional<store::blob_info>> mount_blob(std::string_view repository,
@@ -769,14 +761,25 @@ class remote_registry : public store::registry {
     return std::move(*loc);
   }
 
-  result<std::string> start_upload(std::string_view repository, const std::string& scope) {
+  struct upload_start {
+    bool present = false;  // the repository has the blob (a mount from itself answered 201)
+    std::string location;  // else: the upload session to send it to
+  };
+
+  // Starts an upload. With the digest known, the POST is a mount from the repository itself
+  // (`?mount=<digest>&from=<repository>`): one request that answers 201 when the repository
+  // has the blob, and otherwise 202 with an upload session, which is also what a registry
+  // without mounts answers (distribution-spec v1.1). That saves the HEAD round trip per blob.
+  result<upload_start> start_upload(std::string_view repository, const std::string& scope,
+                                    std::optional<digest_view> have = std::nullopt) {
     request rq;
     rq.method = "POST";
-    rq.url = ep(repository).upload();
+    rq.url = have ? ep(repository).mount(have->string(), repository) : ep(repository).upload();
     rq.headers.set("Content-Length", "0");
     rq.follow_redirects = false;
     auto r = session_->send(std::move(rq), scope);
     if (!r) return r.error();
+    if (have && r->status == 201) return upload_start{true, {}};
     if (r->status != 202)
       return detail::refusal(*r, "an upload to '" + std::string(repository) + "'");
     auto loc = location_of(repository, *r);
@@ -785,7 +788,7 @@ class remote_registry : public store::registry {
           errc::remote_protocol, error::npos,
           "the upload's Location '" + std::string(r->headers.get("Location")) + "' is not a URL");
     }
-    return std::move(*loc);
+    return upload_start{false, std::move(*loc)};
   }
 
   result<store::blob_info> put_monolithic(std::string_view repository, const std::string& location,
