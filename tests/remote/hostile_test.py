@@ -14,7 +14,9 @@ and the server's log must show `Range: bytes=RESUME_CUT-` after the cut GET; `re
 (206 with a Content-Range that starts elsewhere) is one of the refused modes.
 `upload-refused` is a push target whose every upload completion is answered 500: `ocikit copy
 oci:… docker://…` (monolithic, and chunked with --chunk-size) fails at once, naming the blob and
-the 500, each completing PUT sent once (it used to be retried with backoff: 3.9 s).
+the 500, each completing PUT sent once (it used to be retried with backoff: 3.9 s). A layout blob
+whose bytes are not its digest, pushed there in chunks, is refused as a digest mismatch and its
+upload session is cancelled (DELETE), never completed.
 `slow` needs a short timeout: it runs when `ocikit copy --help` names one (--timeout SECONDS,
 or $OCIKIT_HTTP_TIMEOUT); otherwise it is skipped, and says so.
     usage: hostile_test.py OCIKIT_BINARY
@@ -164,6 +166,35 @@ def refused_upload(checks, cli, h, layout):
         checks.check(took < 2.0, "%s: reported quickly (%.2f s < 2 s)" % (what, took))
 
 
+def corrupt_upload(checks, cli, h, good_layout, scratch):
+    """A layout blob whose bytes are not its digest, pushed in chunks: the mismatch is found
+    while sending, the upload session is cancelled (DELETE) and never completed."""
+    import shutil
+    layout = scratch.path("corrupt")
+    shutil.copytree(good_layout, layout)
+    blobs = os.path.join(layout, "blobs", "sha256")
+    largest = max(os.listdir(blobs), key=lambda n: os.path.getsize(os.path.join(blobs, n)))
+    path = os.path.join(blobs, largest)
+    data = bytearray(open(path, "rb").read())
+    data[len(data) // 2] ^= 0xFF
+    os.chmod(path, 0o644)
+    with open(path, "wb") as f:
+        f.write(bytes(data))
+    before = len(h.requests())
+    p, _ = cli.copy("oci:%s:v1" % layout, h.url("upload-refused:v1"), "--plain-http",
+                    "--chunk-size", "4096", "--jobs", "1")
+    seen = h.requests()[before:]
+    err = p.stderr.decode(errors="replace")
+    checks.check(p.returncode in (1, 2) and "store.digest_mismatch" in err and largest in err,
+                 "corrupt chunked upload: refused as a digest mismatch naming the blob", err[:500])
+    patched = {x.split(" ")[1] for x in seen if x.startswith("PATCH ")}
+    deleted = {x.split(" ")[1] for x in seen if x.startswith("DELETE ")}
+    completed = [x for x in seen if x.startswith("PUT ") and largest in x]
+    checks.check(bool(patched) and patched <= deleted,
+                 "corrupt chunked upload: its session is cancelled (DELETE)", seen)
+    checks.check(not completed, "corrupt chunked upload: never completed", completed)
+
+
 def main():
     checks = Checks("remote:hostile")
     with Scratch("remote-hostile") as s:
@@ -185,6 +216,7 @@ def main():
             storage_redirect(checks, cli, h, s)
             resume(checks, cli, h, s)
             refused_upload(checks, cli, h, dst)
+            corrupt_upload(checks, cli, h, dst, s)
 
             knob = timeout_knob(cli)
             for mode in hostile_server.BAD_MODES:

@@ -422,12 +422,7 @@ class remote_registry : public store::registry {
     }
     if (r->status == 202) {
       // Not mounted: the registry started an upload instead; cancel it.
-      if (auto loc = location_of(repository, *r)) {
-        request del;
-        del.method = "DELETE";
-        del.url = *loc;
-        (void)session_->send(std::move(del), push_scope(repository));
-      }
+      if (auto loc = location_of(repository, *r)) cancel_upload(repository, *loc);
       return std::optional<store::blob_info>{};
     }
     return detail::refusal(
@@ -761,6 +756,16 @@ class remote_registry : public store::registry {
     return std::move(*loc);
   }
 
+  // Cancels an upload session (best effort, never retried: the registry would drop it later).
+  void cancel_upload(std::string_view repository, const std::string& location) {
+    request del;
+    del.method = "DELETE";
+    del.url = location;
+    del.retry = false;
+    del.follow_redirects = false;
+    (void)session_->send(std::move(del), push_scope(repository));
+  }
+
   struct upload_start {
     bool present = false;  // the repository has the blob (a mount from itself answered 201)
     std::string location;  // else: the upload session to send it to
@@ -826,7 +831,10 @@ class remote_registry : public store::registry {
       std::size_t filled = 0;
       while (filled < buffer.size()) {
         auto n = hashed.read(std::span<std::byte>(buffer).subspan(filled));
-        if (!n) return n.error();
+        if (!n) {
+          cancel_upload(repository, location);
+          return n.error();
+        }
         if (*n == 0) break;
         filled += *n;
       }
@@ -851,12 +859,15 @@ class remote_registry : public store::registry {
     auto computed = h->try_finish();
     if (!computed) return computed.error();
     const std::string what = blob_name(repository, computed->view());
+    // The content is not what was expected: the session is dropped, nothing is completed.
     if (expected.size >= 0 && offset != expected.size) {
+      cancel_upload(repository, location);
       return error(errc::store_size_mismatch, error::npos,
                    "expected " + std::to_string(expected.size) + " bytes, got " +
                        std::to_string(offset) + " (" + what + ")");
     }
     if (expected.digest && *expected.digest != *computed) {
+      cancel_upload(repository, location);
       return error(errc::store_digest_mismatch, error::npos,
                    "expected " + expected.digest->str() + ", the content is " + computed->str());
     }
