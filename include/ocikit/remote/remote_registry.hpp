@@ -32,9 +32,9 @@
 //     store.size_mismatch) and resumes a broken transfer with `Range: bytes=<n>-` (up to 5 times);
 //   - push_blob starts with one POST that is a mount from the repository itself: 201 means the
 //     repository has the blob (existed = true; the source is not read), 202 gives the upload
-//     session (a registry without mounts answers so too); it then uploads a blob of known size monolithically (POST, then PUT `?digest=` with the stream and
-//     Content-Length) or, when its size is unknown or larger than chunk_size, in chunks (PATCH
-//     with Content-Range, following each new Location); a blob whose digest is not expected is
+//     session (a registry without mounts answers so too); a blob of known size then goes in one
+//     PUT `?digest=` with the stream and Content-Length or, when its size is unknown or larger
+//     than chunk_size, in chunks (PATCH with Content-Range, following each new Location); a blob whose digest is not expected is
 //     hashed while it is sent and finished with the digest computed; the completing PUT is
 //     never retried (a refusal, 4xx or 5xx, is reported at once);
 //   - listings follow `Link: <…>; rel="next"` (and take a registry that ignores `n` and answers
@@ -1190,8 +1190,8 @@ class remote_registry : public store::registry {
         const std::int64_t len = detail::content_length(head);
         if (done_ != 0 && info_.size >= 0 && len >= 0 && len != info_.size) {
           return error(errc::remote_protocol, error::npos,
-                       name() + ": resumed without Range, the body has " + std::to_string(len) +
-                           " bytes, first " + std::to_string(info_.size));
+                       name() + ": resumed without Range, the new body has " + std::to_string(len) +
+                           " bytes, the first had " + std::to_string(info_.size));
         }
         if (info_.size < 0) info_.size = len;
         if (done_ != 0) {
@@ -1213,8 +1213,7 @@ class remote_registry : public store::registry {
         const std::size_t slash = range.rfind('/');
         const std::string_view total =
             slash == std::string_view::npos ? std::string_view() : range.substr(slash + 1);
-        const bool size_ok =
-            info_.size < 0 || total == "*" || total == std::string_view(std::to_string(info_.size));
+        const bool size_ok = info_.size < 0 || total == "*" || total == std::to_string(info_.size);
         if (!range.starts_with(expect) || slash == std::string_view::npos || !size_ok) {
           return error(errc::remote_protocol, error::npos,
                        name() + ": resumed with Range: bytes=" + std::to_string(done_) +
