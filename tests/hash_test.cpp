@@ -86,6 +86,33 @@ TEST_CASE("hasher: NIST vectors for empty, abc and the 448-bit message", "[hash]
   }
 }
 
+TEST_CASE("hash_bytes: the one-shot digest equals the streaming hasher at every block edge",
+          "[hash]") {
+  // hash_bytes takes a shorter way for sha256 (OpenSSL's SHA256_* functions); the padding and
+  // length encoding must agree with the EVP hasher at and around each 64-byte block edge.
+  const std::string bytes = pseudo_random_bytes(4096 + 70);
+  std::vector<std::size_t> sizes = {0, 1, 2, 1000, 1026, 4096, 4096 + 70};
+  for (std::size_t edge = 64; edge <= 256; edge += 64) {
+    for (std::size_t n = edge - 9; n <= edge + 1; ++n) sizes.push_back(n);
+  }
+  for (const std::size_t n : sizes) {
+    CAPTURE(n);
+    const std::string_view part(bytes.data(), n);
+    ocikit::hasher h(digest_algorithm::sha256);
+    h.update(part);
+    const auto one_shot = ocikit::hash_bytes(digest_algorithm::sha256, part);
+    REQUIRE(one_shot);
+    CHECK(one_shot->str() == h.finish().str());
+  }
+  for (const auto& v : vectors) {
+    CAPTURE(name_of(v.alg));
+    CHECK(ocikit::hash_bytes(v.alg, "")->str() == v.empty);
+    CHECK(ocikit::hash_bytes(v.alg, "abc")->str() == v.abc);
+    CHECK(ocikit::hash_bytes(v.alg, m448)->str() == v.m448);
+    CHECK(ocikit::hash_bytes(v.alg, std::string(1000000, 'a'))->str() == v.million_a);
+  }
+}
+
 TEST_CASE("hasher: one million 'a' through many updates of uneven sizes", "[hash]") {
   const std::string block(1000, 'a');
   for (const auto& v : vectors) {

@@ -417,7 +417,7 @@ void field(std::string& out, std::string_view label, std::string_view value) {
 }
 
 std::string descriptor_line(const descriptor& d) {
-  std::string s = d.media_type.empty() ? std::string("(no media type)") : d.media_type;
+  std::string s = d.media_type.empty() ? std::string("(no media type)") : d.media_type.str();
   s += "  ";
   s += d.digest.empty() ? std::string("(no digest)") : d.digest.str();
   s += "  ";

@@ -136,7 +136,7 @@ struct parsed_manifest {
   /// entry or a `subject` would say about it).
   [[nodiscard]] descriptor to_descriptor() const {
     descriptor d;
-    d.media_type = std::string(media_type_of(kind));
+    d.media_type = media_type_of(kind);
     d.digest = digest;
     d.size = size;
     return d;

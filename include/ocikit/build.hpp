@@ -83,7 +83,7 @@ inline result<void> check_media_type(std::string_view mt) {
 
 inline descriptor make_descriptor(std::string_view mt, digest d, std::uint64_t size) {
   descriptor out;
-  out.media_type = std::string(mt);
+  out.media_type = mt;
   out.digest = std::move(d);
   out.size = static_cast<std::int64_t>(size);
   return out;
@@ -208,7 +208,7 @@ struct built_manifest {
   /// `idx.manifests.push_back(built.to_descriptor(ocikit::media_types::oci_manifest));`
   [[nodiscard]] descriptor to_descriptor(std::string_view media_type) const {
     descriptor d;
-    d.media_type = std::string(media_type);
+    d.media_type = media_type;
     d.digest = digest;
     d.size = size;
     return d;
@@ -259,7 +259,7 @@ template <detail::building::document_model T>
 ///   auto m = ocikit::image_manifest_builder(config).layer(l1).layer(l2).build();
 class image_manifest_builder {
  public:
-  image_manifest_builder() { m_.media_type = std::string(media_types::oci_manifest); }
+  image_manifest_builder() { m_.media_type = media_types::oci_manifest; }
   /// A builder with its config descriptor.
   explicit image_manifest_builder(descriptor config) : image_manifest_builder() {
     m_.config = std::move(config);
@@ -325,7 +325,7 @@ class image_manifest_builder {
 ///                  .build();
 class image_index_builder {
  public:
-  image_index_builder() { m_.media_type = std::string(media_types::oci_index); }
+  image_index_builder() { m_.media_type = media_types::oci_index; }
 
   /// Appends an entry as it is.
   image_index_builder& manifest(descriptor d) {

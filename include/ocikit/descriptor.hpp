@@ -28,6 +28,7 @@
 
 #include "ocikit/digest.hpp"
 #include "ocikit/media_type.hpp"
+#include "ocikit/media_type_text.hpp"
 #include "ocikit/platform.hpp"
 
 namespace ocikit {
@@ -38,7 +39,7 @@ using annotation_map = std::map<std::string, std::string, std::less<>>;
 
 /// An OCI content descriptor. Optional fields are empty when the document omits them.
 struct descriptor {
-  std::string media_type;                    ///< `mediaType` (required)
+  media_type_text media_type;                ///< `mediaType` (required)
   ocikit::digest digest;                     ///< `digest` (required)
   std::int64_t size = 0;                     ///< `size` (required), 0 <= size <= 2^63-1
   std::vector<std::string> urls;             ///< `urls`
@@ -63,7 +64,7 @@ inline constexpr std::string_view empty_blob_data = "e30=";
 /// Example: `m.config = ocikit::empty_descriptor(); m.artifact_type = "application/vnd.example";`
 inline descriptor empty_descriptor() {
   descriptor d;
-  d.media_type = std::string(media_types::oci_empty);
+  d.media_type = media_types::oci_empty;
   d.digest = digest::parse(empty_blob_digest).value();
   d.size = empty_blob_size;
   d.data = std::string(empty_blob_data);

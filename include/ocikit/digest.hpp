@@ -205,7 +205,7 @@ constexpr digest_check locate_oci_grammar_error(std::string_view s, std::size_t 
 /// True for "sha256:" and 64 lowercase hex digits, the common digest: sixteen digits per step
 /// and no loop to mispredict (the reference matcher and the manifest checks use it).
 inline bool is_plain_sha256(std::string_view s) noexcept {
-  if (s.size() != 71 || s.substr(0, 7) != "sha256:") return false;
+  if (s.size() != 71 || __builtin_memcmp(s.data(), "sha256:", 7) != 0) return false;
 #if defined(__SSE2__)
   // Sixteen digits per step: a byte is good when c - '0' <= 9 or c - 'a' <= 5 (unsigned).
   const auto in_range = [](__m128i v, char lo, char span) {

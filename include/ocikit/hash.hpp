@@ -23,6 +23,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <array>
 #include <cstddef>
@@ -460,9 +461,36 @@ class verifier : public detail::byte_sink<verifier, result<void>> {
   bool done_ = false;
 };
 
+namespace detail {
+
+#if !defined(OPENSSL_NO_DEPRECATED_3_0)
+// One buffer's SHA-256 by OpenSSL's SHA256_* functions: the same block code as the EVP path
+// (SHA-NI where the CPU has it), without EVP's per-message provider dispatch, which is about
+// 60 ns: a tenth of the time of a 1 KB manifest's digest (benchmarks/registry_mix.cpp).
+// OpenSSL 3 deprecates these functions but keeps them; a build that drops them
+// (OPENSSL_NO_DEPRECATED_3_0) hashes through EVP instead.
+#define OCIKIT_HAS_SHA256_ONESHOT 1
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+inline digest sha256_oneshot(std::span<const std::byte> bytes) {
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> md{};
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, bytes.data(), bytes.size());
+  SHA256_Final(md.data(), &ctx);
+  return digest::from_bytes(digest_algorithm::sha256, md);
+}
+#pragma GCC diagnostic pop
+#endif
+
+}  // namespace detail
+
 /// The digest of a buffer, or hash.unavailable for blake3.
 /// Example: `ocikit::hash_bytes(ocikit::digest_algorithm::sha256, std::as_bytes(std::span(v)))`
 inline result<digest> hash_bytes(digest_algorithm a, std::span<const std::byte> bytes) {
+#if defined(OCIKIT_HAS_SHA256_ONESHOT)
+  if (a == digest_algorithm::sha256) return detail::sha256_oneshot(bytes);
+#endif
   auto h = hasher::create(a);
   if (!h) return h.error();
   h->update(bytes);

@@ -19,13 +19,14 @@
 #include <vector>
 
 #include "ocikit/descriptor.hpp"
+#include "ocikit/media_type_text.hpp"
 
 namespace ocikit {
 
 /// An OCI image index.
 struct image_index {
   int schema_version = 2;             ///< `schemaVersion`: always 2
-  std::string media_type;             ///< `mediaType` as in the document ("" when absent)
+  media_type_text media_type;         ///< `mediaType` as in the document ("" when absent)
   std::string artifact_type;          ///< `artifactType` ("" when absent)
   std::vector<descriptor> manifests;  ///< `manifests` (may be empty)
   std::optional<descriptor> subject;  ///< `subject`
@@ -37,7 +38,7 @@ struct image_index {
 /// A Docker manifest list (the Docker spelling of an index).
 struct docker_manifest_list {
   int schema_version = 2;             ///< `schemaVersion`: always 2
-  std::string media_type;             ///< `mediaType` (required by Docker)
+  media_type_text media_type;         ///< `mediaType` (required by Docker)
   std::vector<descriptor> manifests;  ///< `manifests`, each with a `platform`
 
   friend bool operator==(const docker_manifest_list&, const docker_manifest_list&) = default;

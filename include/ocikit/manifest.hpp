@@ -20,13 +20,14 @@
 #include <vector>
 
 #include "ocikit/descriptor.hpp"
+#include "ocikit/media_type_text.hpp"
 
 namespace ocikit {
 
 /// An OCI image manifest.
 struct image_manifest {
   int schema_version = 2;             ///< `schemaVersion`: always 2
-  std::string media_type;             ///< `mediaType` as in the document ("" when absent)
+  media_type_text media_type;         ///< `mediaType` as in the document ("" when absent)
   std::string artifact_type;          ///< `artifactType` ("" when absent)
   descriptor config;                  ///< `config`
   std::vector<descriptor> layers;     ///< `layers`
@@ -39,7 +40,7 @@ struct image_manifest {
 /// A Docker image manifest, version 2 schema 2.
 struct docker_manifest {
   int schema_version = 2;          ///< `schemaVersion`: always 2
-  std::string media_type;          ///< `mediaType` (required by Docker)
+  media_type_text media_type;      ///< `mediaType` (required by Docker)
   descriptor config;               ///< `config`
   std::vector<descriptor> layers;  ///< `layers`
 

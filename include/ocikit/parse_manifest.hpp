@@ -213,21 +213,6 @@ class release_if_large {
   json::document& doc_;
 };
 
-// The digest of a document. A thread keeps one sha256 hasher (the common case) to save setting
-// one up per document; other algorithms use a fresh one.
-inline result<digest> document_digest(digest_algorithm a, std::string_view bytes) {
-  if (a == digest_algorithm::sha256) {
-    thread_local auto h = hasher::create(digest_algorithm::sha256);
-    if (h) {
-      h->update(bytes);
-      auto d = h->try_finish();
-      if (!d) h->reset();
-      return d;
-    }
-  }
-  return hash_bytes(a, bytes);
-}
-
 inline json::strict_options strict_options_of(const manifest_parse_options& o) noexcept {
   json::strict_options so;
   so.max_size = o.checks.max_size;
@@ -270,7 +255,7 @@ inline result<void> read_manifest(std::string_view bytes, const manifest_parse_o
                                   parsed_manifest& out) {
   const std::size_t max_size = options.checks.max_size;
   if (bytes.size() > max_size) return too_large(bytes.size(), max_size);
-  auto digest = document_digest(options.hash_algorithm, bytes);
+  auto digest = hash_bytes(options.hash_algorithm, bytes);
   if (!digest) return digest.error();
   out.digest = std::move(*digest);
   out.size = static_cast<std::int64_t>(bytes.size());

@@ -28,6 +28,7 @@
 #include "ocikit/json/strict_parser.hpp"
 #include "ocikit/manifest.hpp"
 #include "ocikit/media_type.hpp"
+#include "ocikit/media_type_text.hpp"
 #include "ocikit/platform.hpp"
 #include "ocikit/problem.hpp"
 
@@ -245,7 +246,7 @@ class manifest_reader {
     if (!has_layers) missing(top.key("layers"));
     if constexpr (oci) {
       if (rules_ && has_config && !has_artifact_type &&
-          m.config.media_type == media_types::oci_empty) {
+          m.config.media_type.known_index() == known_media_type(media_types::oci_empty)) {
         report(severity::error, errc::manifest_artifact_type_missing, top.key("artifactType"));
       }
     }
@@ -360,13 +361,16 @@ class manifest_reader {
     if (!rules_) return true;
     if (data) check_data(*data, at.key("data"), d, digest_ok, size_ok);
     if (role == descriptor_role::layer &&
-        d.media_type == media_types::docker_foreign_layer_tar_gzip && d.urls.empty()) {
+        d.media_type.known_index() ==
+            known_media_type(media_types::docker_foreign_layer_tar_gzip) &&
+        d.urls.empty()) {
       report(severity::error, errc::manifest_foreign_layer_urls, at);
     }
     if (role == descriptor_role::entry && !oci && !has_platform) {
       report(severity::warning, errc::manifest_platform_missing, at.key("platform"));
     }
-    if (d.media_type == media_types::oci_empty && digest_ok && size_ok) {
+    if (d.media_type.known_index() == known_media_type(media_types::oci_empty) && digest_ok &&
+        size_ok) {
       if (d.size != empty_blob_size) {
         report(severity::warning, errc::manifest_empty_descriptor_mismatch, at,
                "its size is " + std::to_string(d.size) + ", not 2");
@@ -439,7 +443,8 @@ class manifest_reader {
     }
   }
 
-  bool read_string(json::value v, const json::path& at, std::string& out) {
+  template <class Text>  // std::string, media_type_text
+  bool read_string(json::value v, const json::path& at, Text& out) {
     if (!v.is_string()) {
       wrong_type(at, expected_found("a string", v));
       return false;
@@ -485,10 +490,10 @@ class manifest_reader {
     }
   }
 
-  void check_media_type(const std::string& mt, const json::path& at, errc code,
+  void check_media_type(const media_type_text& mt, const json::path& at, errc code,
                         descriptor_role role) {
-    if (!is_valid_media_type(mt)) {
-      report(severity::error, code, at, media_type_error(mt));
+    if (!mt.is_known()) {  // the known ones are valid, and only known layer types are deprecated
+      if (!is_valid_media_type(mt)) report(severity::error, code, at, media_type_error(mt));
       return;
     }
     if (role == descriptor_role::layer && is_deprecated_layer(mt)) {
@@ -497,19 +502,28 @@ class manifest_reader {
     }
   }
 
-  bool read_digest(json::value v, const json::path& at, errc code, descriptor& d) {
+  // The common case inline: a plain sha256 digest that the options accept.
+  OCIKIT_ALWAYS_INLINE bool read_digest(json::value v, const json::path& at, errc code,
+                                        descriptor& d) {
+    if (OCIKIT_LIKELY(v.is_string()) && is_plain_sha256(v.get_string()) &&
+        (!rules_ || opt_.accepted_algorithms.contains(digest_algorithm::sha256))) {
+      d.digest.assign(digest_view::unchecked(v.get_string(), 6));
+      return true;
+    }
+    return read_other_digest(v, at, code, d);
+  }
+
+  OCIKIT_NOINLINE bool read_other_digest(json::value v, const json::path& at, errc code,
+                                         descriptor& d) {
     if (!v.is_string()) {
       report(severity::error, code, at, expected_found("a string", v));
       return false;
     }
     const std::string_view s = v.get_string();
-    if (is_plain_sha256(s)) {  // the common case, without the general checks
+    if (is_plain_sha256(s)) {  // not accepted by the options
       d.digest.assign(digest_view::unchecked(s, 6));
-      if (rules_ && !opt_.accepted_algorithms.contains(digest_algorithm::sha256)) {
-        report(severity::error, errc::manifest_digest_not_accepted, at, "sha256");
-        return false;
-      }
-      return true;
+      report(severity::error, errc::manifest_digest_not_accepted, at, "sha256");
+      return false;
     }
     const auto parsed = parse_digest_lenient(s);
     if (!parsed) {
@@ -531,7 +545,18 @@ class manifest_reader {
     return true;
   }
 
-  bool read_size(json::value v, const json::path& at, errc code, std::int64_t& out) {
+  // The common case inline: an integer from 0 to 2^63-1.
+  OCIKIT_ALWAYS_INLINE bool read_size(json::value v, const json::path& at, errc code,
+                                      std::int64_t& out) {
+    if (OCIKIT_LIKELY(v.kind() == json::value_kind::int64 && v.get_int64() >= 0)) {
+      out = v.get_int64();
+      return true;
+    }
+    return read_other_size(v, at, code, out);
+  }
+
+  OCIKIT_NOINLINE bool read_other_size(json::value v, const json::path& at, errc code,
+                                       std::int64_t& out) {
     switch (v.kind()) {
       case json::value_kind::int64:
         out = v.get_int64();

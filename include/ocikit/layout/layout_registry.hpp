@@ -371,7 +371,7 @@ class layout_registry : public store::registry {
                                 std::string_view artifact_type = {}) override {
     (void)repository;
     image_index out;
-    out.media_type = std::string(media_types::oci_index);
+    out.media_type = media_types::oci_index;
     std::set<std::string> seen;
     for (const descriptor& e : entries()) {
       if (!manifest_kind_of(e.media_type) || !seen.insert(e.digest.str()).second) continue;

@@ -169,7 +169,7 @@ constexpr std::string_view trim_ows(std::string_view s) noexcept {
 /// push). The index gets the OCI index media type when it has none.
 /// Example: `if (add_referrer(idx, referrer_descriptor(parsed))) push(serialize(idx));`
 inline bool add_referrer(image_index& index, const descriptor& d) {
-  if (index.media_type.empty()) index.media_type = std::string(media_types::oci_index);
+  if (index.media_type.empty()) index.media_type = media_types::oci_index;
   for (descriptor& e : index.manifests) {
     if (e.digest != d.digest) continue;
     if (e == d) return false;
@@ -507,7 +507,7 @@ class remote_registry : public store::registry {
                        ", the registry's Docker-Content-Digest is " + header_digest->str());
     }
     descriptor d;
-    d.media_type = std::string(strip_parameters(r->headers.get("Content-Type")));
+    d.media_type = strip_parameters(r->headers.get("Content-Type"));
     d.digest = std::move(*header_digest);
     d.size = size;
     return d;
@@ -644,7 +644,7 @@ class remote_registry : public store::registry {
     } else {
       return detail::refusal(*r, "the referrers of " + std::string(subject.string()));
     }
-    if (idx.media_type.empty()) idx.media_type = std::string(media_types::oci_index);
+    if (idx.media_type.empty()) idx.media_type = media_types::oci_index;
     if (!filtered) filter_referrers(idx, artifact_type);
     return idx;
   }
@@ -926,7 +926,7 @@ class remote_registry : public store::registry {
     if (!m) {
       if (m.error().code() == errc::store_not_found) {
         image_index empty;
-        empty.media_type = std::string(media_types::oci_index);
+        empty.media_type = media_types::oci_index;
         return empty;
       }
       return m.error();

@@ -288,8 +288,7 @@ inline result<parsed_manifest> check_manifest_push(const target& where, std::str
 inline descriptor manifest_descriptor(const parsed_manifest& parsed) {
   descriptor d = referrer_descriptor(parsed);
   d.annotations.clear();
-  if (!parsed.manifest.media_type().empty())
-    d.media_type = std::string(parsed.manifest.media_type());
+  if (!parsed.manifest.media_type().empty()) d.media_type = parsed.manifest.media_type();
   return d;
 }
 

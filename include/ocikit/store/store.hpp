@@ -1228,7 +1228,7 @@ inline result<std::vector<manifest_metadata>> embedded_store::list_metadata(
       if (!d) return detail::corrupt(where, "an entry's digest is invalid");
       m.digest = std::move(*d);
       m.image_size = e.size;
-      m.media_type = std::string(e.media_type);
+      m.media_type = e.media_type;
       m.artifact_type = std::string(e.artifact_type);
       // One pass over the annotations.
       for (const auto& [k, v] : e.annotations) {
@@ -1243,7 +1243,7 @@ inline result<std::vector<manifest_metadata>> embedded_store::list_metadata(
           for (const char c : v) n = n * 10 + (c - '0');
           m.image_size = n;
         } else if (k == detail::keys::config_media_type) {
-          m.config_media_type = std::string(v);
+          m.config_media_type = v;
         } else if (k == detail::keys::architecture) {
           m.architecture = std::string(v);
         } else if (k == detail::keys::os) {
@@ -1297,7 +1297,7 @@ inline result<image_index> embedded_store::referrers(std::string_view repository
   auto idx = load_index(repository);
   if (!idx) return idx.error();
   image_index out;
-  out.media_type = std::string(media_types::oci_index);
+  out.media_type = media_types::oci_index;
   std::string needle = "\"";
   needle += detail::keys::subject;
   needle += "\":\"";

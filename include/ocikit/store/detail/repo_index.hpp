@@ -149,7 +149,7 @@ inline error corrupt(std::string_view where, std::string_view what) {
 /// A descriptor from its JSON object (what an index.json entry holds).
 inline result<entry> entry_from_json(const boost::json::object& o, std::string_view where) {
   entry e;
-  e.d.media_type = std::string(string_of(o.contains("mediaType") ? o.at("mediaType") : nullptr));
+  e.d.media_type = string_of(o.contains("mediaType") ? o.at("mediaType") : nullptr);
   const auto* dg = o.if_contains("digest");
   if (dg == nullptr || !dg->is_string()) return corrupt(where, "an entry has no digest");
   auto parsed = ocikit::digest::parse(string_of(*dg), algorithm_set::all());
@@ -251,7 +251,7 @@ inline bool read_entry(std::string_view line, entry& e) {
     if (key == "mediaType") {
       std::string_view v;
       if (!r.string(v)) return false;
-      e.d.media_type = std::string(v);
+      e.d.media_type = v;
     } else if (key == "digest") {
       std::string_view v;
       if (!r.string(v)) return false;
