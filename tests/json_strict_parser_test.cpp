@@ -115,6 +115,38 @@ TEST_CASE("strict parser: integers are exact, other numbers keep their text", "[
   CHECK(v[3].is_integer());
 }
 
+TEST_CASE("strict parser: progress reports positions in order, on the fast path only", "[json]") {
+  struct recorder {
+    std::vector<const char*> reached;
+    void operator()(const char* p) { reached.push_back(p); }
+  };
+  const std::string doc = R"({"a": 1, "bb": {"c": [true, "x"]}, "d": "e"})";
+  recorder r;
+  json::document d;
+  REQUIRE(json::detail::parse_strict_paced(d, doc, {}, r).has_value());
+  // One call per member name, at its closing quote, in document order.
+  REQUIRE(r.reached.size() == 4);
+  CHECK(r.reached[0] - doc.data() == 3);
+  CHECK(r.reached[1] - doc.data() == 12);
+  CHECK(r.reached[2] - doc.data() == 18);
+  CHECK(r.reached[3] - doc.data() == 37);
+  // The same tape as without progress.
+  json::document plain;
+  REQUIRE(json::parse_strict_into(plain, doc).has_value());
+  CHECK(plain.node_count() == d.node_count());
+  // A document for the general path (an escape) may report some positions first, all inside
+  // the input and in order.
+  const std::string escaped = R"({"a": 1, "b": "\u0041"})";
+  recorder e;
+  REQUIRE(json::detail::parse_strict_paced(d, escaped, {}, e).has_value());
+  for (std::size_t i = 0; i < e.reached.size(); ++i) {
+    CHECK(e.reached[i] >= escaped.data());
+    CHECK(e.reached[i] < escaped.data() + escaped.size());
+    if (i > 0) CHECK(e.reached[i - 1] < e.reached[i]);
+  }
+  CHECK(d.root().find("b")->get_string() == "A");
+}
+
 TEST_CASE("strict parser: duplicate member names", "[json]") {
   check_error(R"({"a":1,"a":2})", errc::json_duplicate_key, 7, "/a",
               "duplicate member name at /a (byte 7): member names must be unique");

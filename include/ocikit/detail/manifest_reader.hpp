@@ -17,6 +17,7 @@
 
 #include "ocikit/any_manifest.hpp"
 #include "ocikit/check_options.hpp"
+#include "ocikit/config.hpp"
 #include "ocikit/descriptor.hpp"
 #include "ocikit/detail/ascii.hpp"
 #include "ocikit/detail/base64.hpp"
@@ -65,7 +66,8 @@ constexpr role_codes codes_of(descriptor_role r) noexcept {
           errc::manifest_descriptor_size_invalid};
 }
 
-// The member names ocikit knows, found by length first (one comparison per member).
+// The member names ocikit knows, found by length first (one comparison per member). Inlined:
+// the switch on the length then merges with the caller's switch on the field.
 enum class field : std::uint8_t {
   unknown,
   schema_version,
@@ -96,7 +98,7 @@ constexpr bool is(std::string_view k, const char (&lit)[N]) noexcept {
   return __builtin_memcmp(k.data(), lit, N - 1) == 0;
 }
 
-constexpr field field_of(std::string_view k) noexcept {
+OCIKIT_ALWAYS_INLINE constexpr field field_of(std::string_view k) noexcept {
   switch (k.size()) {
     case 2: return is(k, "os") ? field::os : field::unknown;
     case 4:

@@ -352,7 +352,6 @@ class document {
  private:
   friend class detail::tape_builder;
   friend class detail::fast_tape;
-  friend result<void> parse_strict_into(document&, std::string_view, const strict_options&);
 
   std::string_view input_;
   std::vector<detail::node> nodes_;  // the tape; entries past used_ are spare capacity
@@ -605,7 +604,10 @@ class fast_tape {
   // Parses the whole input; true when the tape is complete (`count()` entries). One loop with
   // the position and the tape's end in locals (registers), an explicit stack of open
   // containers, and gotos between the states "value", "member name" and "after a value".
-  bool run() {
+  // `progress(p)` is called after each member name with the position reached (see
+  // detail::parse_strict_paced).
+  template <class Progress>
+  bool run(Progress& progress) {
     const std::size_t want = static_cast<std::size_t>(end_ - begin_) / 16 + 16;
     if (nodes_.size() < want) nodes_.resize(want);
     node* base = nodes_.data();
@@ -706,6 +708,7 @@ class fast_tape {
     names[f.n] = static_cast<std::uint32_t>(first - begin);
     sizes[f.n] = size;
     push(names[f.n], size, value_kind::string);
+    progress(p);
     p = skip_whitespace(p + 1, end);
     if (p == end || *p != ':') return false;
     p = skip_whitespace_after_colon(p + 1, end);
@@ -739,6 +742,12 @@ class fast_tape {
   }
   }
   [[nodiscard]] std::size_t count() const noexcept { return count_; }
+  // Makes `doc` the document of a run() that succeeded over `input`.
+  void commit(document& doc, std::string_view input) const noexcept {
+    doc.input_ = input;
+    doc.used_ = count_;
+    doc.arena_.clear();
+  }
 
  private:
   // Doubles the tape (entries are addressed by index, so only these pointers change).
@@ -833,11 +842,21 @@ inline result<void> parse_boost_into(document& doc, std::string_view input, std:
 
 }  // namespace detail
 
-/// Parses `input` into `doc`, reusing the storage `doc` already has (for callers that parse
-/// many documents). On failure `doc` holds no usable document.
-/// Example: `ocikit::json::document doc; for (auto& b : bodies) if (parse_strict_into(doc, b)) ...`
-inline result<void> parse_strict_into(document& doc, std::string_view input,
-                                      const strict_options& options = {}) {
+namespace detail {
+
+// A Progress that does nothing.
+struct no_progress {
+  constexpr void operator()(const char* /*reached*/) const noexcept {}
+};
+
+// parse_strict_into that also calls `progress(p)` as the fast path moves through the input (after
+// each member name, with the position reached; never on the general path). A caller that has
+// other work over the same bytes does it there in small steps, so that the processor runs that
+// work and the parse side by side: parse_manifest feeds SHA-256 one block at a time, whose
+// long chain of dependent instructions otherwise leaves most of the core idle.
+template <class Progress>
+result<void> parse_strict_paced(document& doc, std::string_view input,
+                                const strict_options& options, Progress& progress) {
   const std::size_t max_size =
       std::min<std::size_t>(options.max_size, std::numeric_limits<std::uint32_t>::max());
   if (input.size() > max_size) {
@@ -846,13 +865,22 @@ inline result<void> parse_strict_into(document& doc, std::string_view input,
   }
   if (input.size() >= 3 && input.substr(0, 3) == "\xEF\xBB\xBF") return error(errc::json_bom, 0);
   const std::size_t max_depth = std::clamp<std::size_t>(options.max_depth, 1, max_depth_limit);
-  if (detail::fast_tape fast(input, doc, max_depth); fast.run()) {
-    doc.input_ = input;
-    doc.used_ = fast.count();
-    doc.arena_.clear();
+  if (fast_tape fast(input, doc, max_depth); fast.run(progress)) {
+    fast.commit(doc, input);
     return {};
   }
-  return detail::parse_boost_into(doc, input, max_depth);
+  return parse_boost_into(doc, input, max_depth);
+}
+
+}  // namespace detail
+
+/// Parses `input` into `doc`, reusing the storage `doc` already has (for callers that parse
+/// many documents). On failure `doc` holds no usable document.
+/// Example: `ocikit::json::document doc; for (auto& b : bodies) if (parse_strict_into(doc, b)) ...`
+inline result<void> parse_strict_into(document& doc, std::string_view input,
+                                      const strict_options& options = {}) {
+  detail::no_progress none;
+  return detail::parse_strict_paced(doc, input, options, none);
 }
 
 /// Parses `input` as one strict JSON document (see the rules at the top of this file).
