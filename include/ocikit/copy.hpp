@@ -109,15 +109,6 @@ namespace detail {
 /// Deepest nesting of indexes followed.
 inline constexpr std::size_t max_copy_depth = 8;
 
-/// The structure of a manifest (its kind, children and blobs), parsed without validation.
-inline result<parsed_manifest> read_structure(std::string_view bytes, std::string_view media_type) {
-  manifest_parse_options o;
-  o.validate = false;
-  o.reject_invalid = false;
-  o.expected_media_type = media_type;
-  return parse_manifest(bytes, o);
-}
-
 /// The blobs a manifest references: its config, then its layers.
 inline std::vector<const descriptor*> blobs_of(const parsed_manifest& m) {
   std::vector<const descriptor*> out;

@@ -254,10 +254,7 @@ inline std::string finish_upload(std::string_view location, std::string_view dig
 /// manifest.media_type_mismatch names both; a body that is not a manifest gives its parse error.
 /// Example: `check_content_type("application/vnd.oci.image.index.v1+json", body)`
 inline result<void> check_content_type(std::string_view content_type, std::string_view bytes) {
-  manifest_parse_options o;
-  o.validate = false;
-  o.reject_invalid = false;
-  auto parsed = parse_manifest(bytes, o);
+  auto parsed = ocikit::detail::read_structure(bytes);
   if (!parsed) return parsed.error();
   const std::string_view declared = parsed->manifest.media_type();
   const std::string_view expected = declared.empty() ? media_type_of(parsed->kind) : declared;

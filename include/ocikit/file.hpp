@@ -85,6 +85,28 @@ inline std::string file_name(const std::filesystem::path& path) {
 namespace detail {
 
 // io.failed "<what> <name>: <the system's reason for err>".
+// Reads `fd` to its end or to `cap` bytes into `out` (replacing its contents): a first buffer
+// of `first` bytes, doubled as needed. 0, or the errno of a failed read (EINTR is retried).
+inline int read_to_end(int fd, std::string& out, std::size_t first, std::size_t cap) {
+  out.clear();
+  std::size_t got = 0;
+  for (;;) {
+    if (got == out.size()) {
+      if (got >= cap) break;
+      out.resize(std::min(cap, std::max(first, out.size() * 2)));
+    }
+    const ssize_t n = ::read(fd, out.data() + got, out.size() - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  out.resize(got);
+  return 0;
+}
+
 inline error io_error(std::string_view what, std::string_view name, int err) {
   std::string d(what);
   d += ' ';
@@ -148,22 +170,10 @@ inline result<bounded_contents> read_at_most(int fd, std::size_t limit, std::str
     }
   }
   const std::size_t cap = limit == std::numeric_limits<std::size_t>::max() ? limit : limit + 1;
-  std::size_t got = 0;
-  for (;;) {
-    if (got == out.bytes.size()) {
-      if (got >= cap) break;
-      out.bytes.resize(std::min(cap, std::max(first, out.bytes.size() * 2)));
-    }
-    const ssize_t n = ::read(fd, out.bytes.data() + got, out.bytes.size() - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return detail::io_error("cannot read", name, errno);
-    }
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
+  if (const int err = detail::read_to_end(fd, out.bytes, first, cap); err != 0) {
+    return detail::io_error("cannot read", name, err);
   }
-  out.bytes.resize(got);
-  if (got > limit) {
+  if (out.bytes.size() > limit) {
     out.too_large = true;
     out.bytes = std::string();  // release it now
   }

@@ -300,6 +300,25 @@ inline result<parsed_manifest> parse_manifest(std::string_view bytes,
   return r;
 }
 
+namespace detail {
+
+/// The structure of a manifest (its kind, children and blobs) without the rules: parse_manifest
+/// with `validate` and `reject_invalid` off, `expected_media_type` = `media_type` (when not
+/// empty) and the digest by `alg`. What moving and listing manifests needs; a document that is
+/// not one of the four kinds still fails.
+inline result<parsed_manifest> read_structure(std::string_view bytes,
+                                              std::string_view media_type = {},
+                                              digest_algorithm alg = digest_algorithm::sha256) {
+  manifest_parse_options o;
+  o.validate = false;
+  o.reject_invalid = false;
+  o.expected_media_type = media_type;
+  o.hash_algorithm = alg;
+  return parse_manifest(bytes, o);
+}
+
+}  // namespace detail
+
 /// parse_manifest over raw bytes.
 inline result<parsed_manifest> parse_manifest(std::span<const std::byte> bytes,
                                               const manifest_parse_options& options = {}) {

@@ -343,7 +343,7 @@ class layout_registry : public store::registry {
       if (m.media_type.empty()) {
         auto pulled = read(e);
         if (!pulled) return pulled.error();
-        auto parsed = parse_manifest(pulled->bytes, {.validate = false, .reject_invalid = false});
+        auto parsed = ocikit::detail::read_structure(pulled->bytes);
         if (!parsed) return parsed.error();
         m.digest = e.digest;
         m.media_type = pulled->descriptor.media_type;
@@ -377,7 +377,7 @@ class layout_registry : public store::registry {
       if (!manifest_kind_of(e.media_type) || !seen.insert(e.digest.str()).second) continue;
       auto pulled = read(e);
       if (!pulled) return pulled.error();
-      auto parsed = parse_manifest(pulled->bytes, {.validate = false, .reject_invalid = false});
+      auto parsed = ocikit::detail::read_structure(pulled->bytes);
       if (!parsed) return parsed.error();
       const descriptor* s = parsed->manifest.subject();
       if (s == nullptr || s->digest.view() != subject) continue;
@@ -437,7 +437,7 @@ class layout_registry : public store::registry {
       }
       auto bytes = detail::read_small_file(path, max_manifest_size);
       if (!bytes) return bytes.error();
-      auto parsed = parse_manifest(*bytes, {.validate = false, .reject_invalid = false});
+      auto parsed = ocikit::detail::read_structure(*bytes);
       if (!parsed) return not_found("manifest " + what.digest->str());
       descriptor d = store::manifest_descriptor(*parsed);
       d.digest = *what.digest;  // read() checks the bytes against it

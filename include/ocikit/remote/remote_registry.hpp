@@ -534,15 +534,13 @@ class remote_registry : public store::registry {
       return error(errc::remote_protocol, error::npos,
                    name + ": " + std::string(c.error().id()) + ": " + c.error().message());
     }
-    manifest_parse_options po;
-    po.validate = false;
-    po.reject_invalid = false;
+    digest_algorithm alg = digest_algorithm::sha256;
     if (what.digest) {
-      if (auto alg = what.digest->known_algorithm()) po.hash_algorithm = *alg;
+      if (auto a = what.digest->known_algorithm()) alg = *a;
     } else if (auto hd = ocikit::digest::parse(header)) {
-      if (auto alg = hd->known_algorithm()) po.hash_algorithm = *alg;
+      if (auto a = hd->known_algorithm()) alg = *a;
     }
-    auto parsed = parse_manifest(r->body, po);
+    auto parsed = ocikit::detail::read_structure(r->body, {}, alg);
     if (!parsed) return parsed.error();
     store::pulled_manifest out;
     out.descriptor = store::manifest_descriptor(*parsed);
@@ -617,8 +615,8 @@ class remote_registry : public store::registry {
   /// Whether list_metadata found Azure's `/acr/v1/` API: std::nullopt before it asked.
   [[nodiscard]] std::optional<bool> has_acr_api() const noexcept {
     const auto s = acr_state_.load();
-    if (s == acr_unknown) return std::nullopt;
-    return s == acr_present;
+    if (s == acr_api::unknown) return std::nullopt;
+    return s == acr_api::present;
   }
 
   result<image_index> referrers(std::string_view repository, digest_view subject,
@@ -908,10 +906,7 @@ class remote_registry : public store::registry {
 
   // An image index read from a response (the referrers API, the tag schema).
   static result<image_index> read_index(std::string_view body, const std::string& what) {
-    manifest_parse_options po;
-    po.validate = false;
-    po.reject_invalid = false;
-    auto parsed = parse_manifest(body, po);
+    auto parsed = ocikit::detail::read_structure(body);
     if (!parsed || parsed->kind != manifest_kind::oci_index) {
       return error(errc::remote_protocol, error::npos, what + ": not an OCI image index");
     }
@@ -1051,7 +1046,7 @@ class remote_registry : public store::registry {
   result<std::optional<std::vector<store::manifest_metadata>>> acr_metadata(
       std::string_view repository) {
     using out_type = std::optional<std::vector<store::manifest_metadata>>;
-    if (acr_state_.load() == acr_absent) return out_type{};
+    if (acr_state_.load() == acr_api::absent) return out_type{};
     const std::string what = "the manifests of '" + std::string(repository) + "' (/acr/v1/)";
     std::vector<store::manifest_metadata> all;
     bool absent = false;
@@ -1082,10 +1077,10 @@ class remote_registry : public store::registry {
       absent = true;  // a 401/403 the session could not answer on the probe: not this API
     }
     if (absent) {
-      acr_state_.store(acr_absent);
+      acr_state_.store(acr_api::absent);
       return out_type{};
     }
-    acr_state_.store(acr_present);
+    acr_state_.store(acr_api::present);
     return out_type{std::move(all)};
   }
 
@@ -1245,13 +1240,12 @@ class remote_registry : public store::registry {
     int resumes_ = 0;
   };
 
-  static constexpr int acr_unknown = 0;
-  static constexpr int acr_present = 1;
-  static constexpr int acr_absent = 2;
+  // What list_metadata learnt of Azure's /acr/v1/ API (shared by the threads of a registry).
+  enum class acr_api : std::uint8_t { unknown, present, absent };
 
   std::string domain_;
   std::string host_;
-  std::atomic<int> acr_state_{acr_unknown};
+  std::atomic<acr_api> acr_state_{acr_api::unknown};
   bool plain_http_ = false;
   std::int64_t chunk_size_ = 0;
   std::unique_ptr<session> session_;

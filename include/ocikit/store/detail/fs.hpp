@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <random>
 #include <span>
@@ -163,20 +164,13 @@ inline result<opened_file> open_for_reading(const fs::path& p) {
 
 /// The bytes of an open file, to its end (which may have moved since `f.size` was taken).
 inline result<std::string> read_all(const opened_file& f, const fs::path& p) {
+  // One read of the size it had plus a byte, which sees the end unless the file grew.
   std::string out;
-  out.resize(f.size);
-  std::size_t got = 0;
-  for (;;) {
-    if (got == out.size()) out.resize(out.size() + 4096);
-    const ssize_t n = ::read(f.fd.get(), out.data() + got, out.size() - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return path_error("cannot read", p, errno);
-    }
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
+  if (const int err = ocikit::detail::read_to_end(f.fd.get(), out, f.size + 1,
+                                                  std::numeric_limits<std::size_t>::max());
+      err != 0) {
+    return path_error("cannot read", p, err);
   }
-  out.resize(got);
   return out;
 }
 
