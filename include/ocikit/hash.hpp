@@ -472,7 +472,7 @@ namespace detail {
 // 60 ns (a tenth of a 1 KB manifest's digest). OpenSSL 3 deprecates these functions but keeps
 // them; a build that drops them (OPENSSL_NO_DEPRECATED_3_0) hashes through EVP instead.
 //
-// The bytes can be fed in steps (`advance`): SHA-256 is one long chain of dependent
+// The bytes can be fed in steps (`operator()`): SHA-256 is one long chain of dependent
 // instructions, so a caller that reads the same buffer (parse_manifest's JSON parse) feeds a
 // block or two at each step of its own, and the processor runs both side by side.
 class sha256_blocks {
