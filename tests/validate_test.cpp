@@ -526,6 +526,13 @@ TEST_CASE("validate: platforms", "[validate]") {
   check_one(index_with(entry(R"({"architecture":"arm64"})")), severity::error,
             "manifest.missing_field", "/manifests/0/platform/os",
             "missing required field /manifests/0/platform/os");
+  // An empty string is missing: the model holds absence as "", and a serialised model omits it.
+  check_one(index_with(entry(R"({"architecture":"arm64","os":""})")), severity::error,
+            "manifest.missing_field", "/manifests/0/platform/os",
+            "missing required field /manifests/0/platform/os");
+  check_one(index_with(entry(R"({"architecture":"","os":"linux"})")), severity::error,
+            "manifest.missing_field", "/manifests/0/platform/architecture",
+            "missing required field /manifests/0/platform/architecture");
   check_one(index_with(entry(R"("linux/amd64")")), severity::error, "manifest.wrong_type",
             "/manifests/0/platform",
             "wrong JSON type at /manifests/0/platform: expected an object (a platform), found a "

@@ -637,14 +637,15 @@ class manifest_reader {
       const std::string_view k = mem.key;
       const json::path field = at.key(k);
       switch (field_of(k)) {
+        // An empty string is missing: the model cannot tell them apart (json/serialize.hpp
+        // omits it), so a document must not either. A value of another type was reported.
         case field::architecture: {
-          has_architecture = true;
-          read_string(mem.value, field, p.architecture);
+          has_architecture =
+              !read_string(mem.value, field, p.architecture) || !p.architecture.empty();
           break;
         }
         case field::os: {
-          has_os = true;
-          read_string(mem.value, field, p.os);
+          has_os = !read_string(mem.value, field, p.os) || !p.os.empty();
           break;
         }
         case field::os_version: {
